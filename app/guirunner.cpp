@@ -1,0 +1,43 @@
+// SPDX-License-Identifier: MIT
+#include "guirunner.h"
+
+#include "commandline.h"
+#include "gatewaythread.h"
+#include "mainwindow.h"
+#include "signalwatcher.h"
+
+#include <QtCore/QTextStream>
+#include <QtWidgets/QApplication>
+
+#include <cstdio>
+
+namespace Switchboard::App {
+
+int runGui(const CommandLine &options)
+{
+    auto config = options.gatewayConfig();
+    if (!config) {
+        QTextStream(stderr) << "switchboard: " << config.error() << Qt::endl;
+        return 2;
+    }
+    Ui::MainWindow window;
+    GatewayThread gateway(*config, options.host, options.port);
+    QObject::connect(&gateway, &GatewayThread::listening, &window, [&window](const QUrl &baseUrl) {
+        std::fprintf(stdout, "Listening on %s\n", baseUrl.toString().toUtf8().constData());
+        std::fflush(stdout);
+        window.showListening(baseUrl);
+    });
+    QObject::connect(&gateway, &GatewayThread::failed, &window, [&window, &options](const QString &message) {
+        QTextStream(stderr) << "switchboard: cannot listen on " << options.host.toString() << ':' << options.port
+                            << ": " << message << Qt::endl;
+        window.showServerError(message);
+    });
+    SignalWatcher watcher;
+    QObject::connect(&watcher, &SignalWatcher::terminationRequested, &window, [] { QApplication::exit(0); });
+
+    gateway.start();
+    window.show();
+    return QApplication::exec();
+}
+
+} // namespace Switchboard::App

@@ -1,0 +1,61 @@
+// SPDX-License-Identifier: MIT
+#include "headlessrunner.h"
+
+#include "commandline.h"
+#include "server/gateway.h"
+#include "signalwatcher.h"
+
+#include <QtCore/QCoreApplication>
+#include <QtCore/QTextStream>
+#include <QtCore/QTimer>
+
+#include <cstdio>
+
+namespace Switchboard::App {
+
+namespace {
+constexpr int ShutdownDeadlineMs = 5000;
+} // namespace
+
+int runHeadless(const CommandLine &options)
+{
+    auto config = options.gatewayConfig();
+    if (!config) {
+        QTextStream(stderr) << "switchboard: " << config.error() << Qt::endl;
+        return 2;
+    }
+    Core::Gateway gateway(*config);
+    const auto port = gateway.listen(options.host, options.port);
+    if (!port) {
+        QTextStream(stderr) << "switchboard: cannot listen on " << options.host.toString() << ':' << options.port
+                            << ": " << port.error() << Qt::endl;
+        return 1;
+    }
+    // The one line scripts wait for; everything else goes to stderr.
+    std::fprintf(stdout, "Listening on %s\n", gateway.baseUrl().toString().toUtf8().constData());
+    std::fflush(stdout);
+
+    SignalWatcher watcher;
+    bool stopping = false;
+    QObject::connect(&watcher, &SignalWatcher::terminationRequested, &gateway, [&] {
+        if (stopping) {
+            QCoreApplication::exit(0); // a second signal: stop now
+            return;
+        }
+        stopping = true;
+        gateway.closeGracefully();
+        if (gateway.connectionCount() == 0) {
+            QCoreApplication::exit(0);
+            return;
+        }
+        QTimer::singleShot(ShutdownDeadlineMs, &gateway, [] { QCoreApplication::exit(0); });
+    });
+    QObject::connect(&gateway, &Core::Gateway::connectionCountChanged, &gateway, [&](int count) {
+        if (stopping && count == 0) {
+            QCoreApplication::exit(0);
+        }
+    });
+    return QCoreApplication::exec();
+}
+
+} // namespace Switchboard::App

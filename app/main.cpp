@@ -1,0 +1,44 @@
+// SPDX-License-Identifier: MIT
+#include "commandline.h"
+#include "guirunner.h"
+#include "headlessrunner.h"
+
+#include <QtCore/QCoreApplication>
+#include <QtCore/QLoggingCategory>
+#include <QtCore/QTextStream>
+#include <QtWidgets/QApplication>
+
+#include <cstring>
+#include <memory>
+
+using namespace Switchboard;
+
+int main(int argc, char **argv)
+{
+    // Headless mode must not touch the GUI stack (no display on servers): decide before the
+    // application object exists.
+    bool headless = false;
+    for (int i = 1; i < argc; ++i) {
+        headless = headless || std::strcmp(argv[i], "--headless") == 0;
+    }
+    std::unique_ptr<QCoreApplication> application;
+    if (headless) {
+        application = std::make_unique<QCoreApplication>(argc, argv);
+    } else {
+        application = std::make_unique<QApplication>(argc, argv);
+    }
+    QCoreApplication::setApplicationName(QStringLiteral("switchboard"));
+    QCoreApplication::setApplicationVersion(QStringLiteral(SWITCHBOARD_VERSION));
+    QCoreApplication::setOrganizationName(QStringLiteral("Switchboard"));
+
+    auto options = App::CommandLine::parse(QCoreApplication::arguments());
+    if (!options) {
+        QTextStream(options.error().code == 0 ? stdout : stderr) << options.error().message << Qt::endl;
+        return options.error().code;
+    }
+    qSetMessagePattern(QStringLiteral("%{time yyyy-MM-ddThh:mm:ss.zzz} %{if-category}%{category}: %{endif}%{message}"));
+    if (!options->quiet) {
+        QLoggingCategory::setFilterRules(QStringLiteral("switchboard.access.info=true"));
+    }
+    return options->headless ? App::runHeadless(*options) : App::runGui(*options);
+}

@@ -1,0 +1,233 @@
+// SPDX-License-Identifier: MIT
+#include "anthropicbackend.h"
+
+#include "api/tokenestimator.h"
+#include "backend/replytarget.h"
+#include "backend/upstreamerror.h"
+#include "http/httpclient.h"
+#include "http/httpfetch.h"
+#include "json/jsonparser.h"
+
+#include <QtCore/QDateTime>
+
+namespace Switchboard::Core {
+
+namespace {
+
+// Relays one upstream response into the client's response as it arrives.
+class RelayCall final
+    : public BackendCall
+    , public HttpClientHandler
+{
+public:
+    RelayCall(QByteArray backendName, RelaySink &sink)
+        : m_backendName(std::move(backendName))
+        , m_sink(&sink)
+    {}
+
+    void start(HttpClient &client, HttpClientRequest request) { m_http = client.send(std::move(request), *this); }
+
+    void cancel() override
+    {
+        m_sink = nullptr;
+        if (m_http) {
+            m_http->abort();
+        }
+    }
+
+    void onResponseHead(const HttpResponseHead &head) override
+    {
+        if (!m_sink) {
+            return;
+        }
+        HttpHeaders headers;
+        for (const auto &field : head.headers.fields()) {
+            if (!AnthropicBackend::isHopByHop(field.first)) {
+                headers.append(field.first, field.second);
+            }
+        }
+        m_sink->relayHead(head.status, headers);
+    }
+
+    void onResponseData(QByteArrayView data) override
+    {
+        if (m_sink) {
+            m_sink->relayData(data);
+        }
+    }
+
+    void onResponseEnd() override
+    {
+        if (auto *sink = std::exchange(m_sink, nullptr)) {
+            sink->relayEnd();
+        }
+    }
+
+    void onFailure(const HttpClientError &error) override
+    {
+        if (auto *sink = std::exchange(m_sink, nullptr)) {
+            sink->relayFailed(UpstreamError::fromNetwork(m_backendName, error));
+        }
+    }
+
+private:
+    QByteArray m_backendName;
+    RelaySink *m_sink;
+    std::unique_ptr<HttpClientCall> m_http;
+};
+
+} // namespace
+
+AnthropicBackend::AnthropicBackend(AnthropicBackendOptions options, HttpClient &client)
+    : m_options(std::move(options))
+    , m_client(client)
+{
+    QString path = m_options.baseUrl.path();
+    while (path.endsWith(u'/')) {
+        path.chop(1);
+    }
+    // Accept both "https://host" and "https://host/v1": routes below add /v1 themselves.
+    if (path.endsWith(u"/v1")) {
+        path.chop(3);
+    }
+    m_options.baseUrl.setPath(path);
+}
+
+bool AnthropicBackend::isHopByHop(QByteArrayView name)
+{
+    static constexpr std::array<QByteArrayView, 9> hopByHop = {
+        "connection",        "keep-alive", "proxy-authenticate", "proxy-authorization", "te", "trailer",
+        "transfer-encoding", "upgrade",    "content-length",
+    };
+    for (const auto &candidate : hopByHop) {
+        if (name.compare(candidate, Qt::CaseInsensitive) == 0) {
+            return true;
+        }
+    }
+    return false;
+}
+
+HttpClientRequest AnthropicBackend::upstreamRequest(const QByteArray &method, const QString &path,
+                                                    const BackendRequest *client, QByteArray body) const
+{
+    HttpClientRequest request;
+    request.method = method;
+    request.url = m_options.baseUrl;
+    request.url.setPath(m_options.baseUrl.path() + path);
+    if (client && !client->rawQuery.isEmpty()) {
+        request.url.setQuery(QString::fromUtf8(client->rawQuery));
+    }
+    request.body = std::move(body);
+    request.connectTimeout = m_options.timeouts.connect;
+    request.firstByteTimeout = m_options.timeouts.firstByte;
+    request.idleTimeout = m_options.timeouts.idle;
+    if (!request.body.isEmpty()) {
+        request.headers.append("Content-Type", "application/json");
+    }
+    // The protocol headers travel unchanged (Claude Code's gateway contract).
+    QByteArray version = client ? client->clientHeaders.value("anthropic-version") : QByteArray();
+    request.headers.append("anthropic-version", version.isEmpty() ? QByteArray("2023-06-01") : version);
+    if (client) {
+        const QByteArray beta = client->clientHeaders.combinedValue("anthropic-beta");
+        if (!beta.isEmpty()) {
+            request.headers.append("anthropic-beta", beta);
+        }
+    }
+    if (!m_options.apiKey.isEmpty()) {
+        request.headers.append("x-api-key", m_options.apiKey);
+    } else if (client) {
+        const QByteArray key = client->clientHeaders.value("x-api-key");
+        const QByteArray authorization = client->clientHeaders.value("authorization");
+        if (!key.isEmpty()) {
+            request.headers.append("x-api-key", key);
+        }
+        if (!authorization.isEmpty()) {
+            request.headers.append("Authorization", authorization);
+        }
+    }
+    for (const auto &field : m_options.extraHeaders.fields()) {
+        request.headers.append(field.first, field.second);
+    }
+    return request;
+}
+
+std::unique_ptr<BackendCall> AnthropicBackend::startMessage(const BackendRequest &request, ReplyTarget &target)
+{
+    QByteArray body = request.upstreamModel == request.request.model
+                          ? request.rawBody
+                          : Json::withStringField(request.rawBody, "model", request.upstreamModel);
+    auto upstream = upstreamRequest("POST", QStringLiteral("/v1/messages"), &request, std::move(body));
+    auto call = std::make_unique<RelayCall>(m_options.name, target.relay());
+    call->start(m_client, std::move(upstream));
+    return call;
+}
+
+QCoro::Task<Result<int>> AnthropicBackend::countTokens(BackendRequest request)
+{
+    const QByteArray body = Json::withStringField(request.rawBody, "model", request.upstreamModel);
+    auto response = co_await httpFetch(
+        m_client, upstreamRequest("POST", QStringLiteral("/v1/messages/count_tokens"), &request, body));
+    if (!response) {
+        co_return UpstreamError::fromNetwork(m_options.name, response.error());
+    }
+    if (response->head.status == 404 || response->head.status == 405) {
+        co_return TokenEstimator::countRequest(request.request); // an upstream without count_tokens (Ollama)
+    }
+    if (response->head.status != 200) {
+        co_return UpstreamError::fromStatus(m_options.name, response->head.status, response->head.headers,
+                                            response->body);
+    }
+    JsonParser parser;
+    int64_t tokens = 0;
+    if (parser.parse(response->body)["input_tokens"].get_int64().get(tokens) != simdjson::SUCCESS) {
+        co_return ApiError::internal("Backend '" + m_options.name + "' sent a token count Switchboard cannot read");
+    }
+    co_return int(tokens);
+}
+
+QCoro::Task<Result<std::vector<ModelInfo>>> AnthropicBackend::listModels()
+{
+    auto request = upstreamRequest("GET", QStringLiteral("/v1/models"), nullptr, {});
+    request.url.setQuery(QStringLiteral("limit=1000"));
+    request.firstByteTimeout = std::chrono::seconds(10);
+    auto response = co_await httpFetch(m_client, std::move(request));
+    if (!response) {
+        co_return UpstreamError::fromNetwork(m_options.name, response.error());
+    }
+    if (response->head.status != 200) {
+        co_return UpstreamError::fromStatus(m_options.name, response->head.status, response->head.headers,
+                                            response->body);
+    }
+    JsonParser parser;
+    simdjson::dom::array data;
+    if (parser.parse(response->body)["data"].get_array().get(data) != simdjson::SUCCESS) {
+        co_return ApiError::internal("Backend '" + m_options.name + "' sent a model list Switchboard cannot read");
+    }
+    // Anthropic's shape (display_name, created_at) or OpenAI's (created) from llama.cpp and Ollama.
+    std::vector<ModelInfo> models;
+    for (simdjson::dom::element item : data) {
+        if (!item.is_object()) {
+            continue;
+        }
+        const auto fields = item.get_object().value();
+        ModelInfo model{Json::stringAt(fields, "id"), Json::stringAt(fields, "display_name"),
+                        Json::stringAt(fields, "created_at")};
+        if (model.id.isEmpty()) {
+            continue;
+        }
+        if (model.displayName.isEmpty()) {
+            model.displayName = model.id;
+        }
+        if (model.createdAt.isEmpty()) {
+            int64_t created = 0;
+            if (item["created"].get_int64().get(created) != simdjson::SUCCESS) {
+                created = 0;
+            }
+            model.createdAt = QDateTime::fromSecsSinceEpoch(created, Qt::UTC).toString(Qt::ISODate).toUtf8();
+        }
+        models.push_back(std::move(model));
+    }
+    co_return models;
+}
+
+} // namespace Switchboard::Core

@@ -1,0 +1,53 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "api/messagesrequest.h"
+#include "api/result.h"
+#include "http/httpheaders.h"
+#include "modelinfo.h"
+
+#include <QtCore/QByteArray>
+#include <qcoro/qcorotask.h>
+
+#include <memory>
+#include <vector>
+
+namespace Switchboard::Core {
+
+class ReplyTarget;
+
+// Everything a backend may need to answer one Messages request.
+struct BackendRequest
+{
+    const MessagesRequest &request;
+    QByteArray upstreamModel; // the model name to send upstream (a route may rename)
+    QByteArray rawBody;       // the client's body as received, for backends that relay it
+    QByteArray rawQuery;      // the client's query string (?beta=true)
+    HttpHeaders clientHeaders;
+};
+
+// A generation in progress. cancel() stops it at once (an upstream request is aborted, which is
+// how the backend server learns to stop) and guarantees no further calls into the reply target.
+// It must not be destroyed from inside one of its own callbacks: cancel, then destroy later.
+class BackendCall
+{
+public:
+    virtual ~BackendCall() = default;
+    virtual void cancel() = 0;
+};
+
+// A kind of model server. Implementations: OpenAI-compatible Chat Completions, Anthropic
+// pass-through, and the offline simulator. Only the factory knows which is which.
+class Backend
+{
+public:
+    virtual ~Backend() = default;
+
+    virtual QByteArray name() const = 0;
+    virtual std::unique_ptr<BackendCall> startMessage(const BackendRequest &request, ReplyTarget &target) = 0;
+    // The prompt size in the backend's own tokens where it can tell, else an estimate.
+    virtual QCoro::Task<Result<int>> countTokens(BackendRequest request) = 0;
+    virtual QCoro::Task<Result<std::vector<ModelInfo>>> listModels() = 0;
+};
+
+} // namespace Switchboard::Core

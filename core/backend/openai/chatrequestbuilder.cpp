@@ -1,0 +1,428 @@
+// SPDX-License-Identifier: MIT
+#include "chatrequestbuilder.h"
+
+#include "json/jsonwriter.h"
+
+#include <QtCore/QStringBuilder>
+
+namespace Switchboard::Core {
+
+namespace {
+
+QByteArray joinText(const std::vector<TextBlock> &blocks, QByteArrayView separator)
+{
+    QByteArray joined;
+    for (const auto &block : blocks) {
+        if (!joined.isEmpty()) {
+            joined.append(separator.data(), separator.size());
+        }
+        joined.append(block.text);
+    }
+    return joined;
+}
+
+QByteArray dataUri(const MediaSource &source)
+{
+    return "data:" + source.mediaType + ";base64," + source.data;
+}
+
+// One OpenAI user-message part, or the reason the block cannot become one.
+struct Part
+{
+    enum class Kind
+    {
+        Text,
+        ImageUrl,
+    };
+    Kind kind = Kind::Text;
+    QByteArray value;
+};
+
+class Translator
+{
+public:
+    Translator(const MessagesRequest &request, const ChatRequestOptions &options)
+        : m_request(request)
+        , m_options(options)
+        , m_json(m_body)
+    {}
+
+    Result<ChatRequest> run();
+
+private:
+    std::optional<ApiError> collectParts(const ContentBlock &block, std::vector<Part> &parts, const QByteArray &path);
+    std::optional<ApiError> writeUserTurn(const std::vector<const ContentBlock *> &blocks,
+                                          const std::vector<QByteArray> &paths);
+    void writeAssistantTurn(const std::vector<const ContentBlock *> &blocks);
+    void writeToolResult(const ToolResultBlock &result);
+    void writeParts(const std::vector<Part> &parts);
+    void writeTools();
+    void writeToolChoice();
+    void writeThinking();
+    void note(QByteArray text) { m_notes.push_back(std::move(text)); }
+
+    const MessagesRequest &m_request;
+    const ChatRequestOptions &m_options;
+    QByteArray m_body;
+    JsonWriter m_json;
+    std::vector<QByteArray> m_notes;
+};
+
+std::optional<ApiError> Translator::collectParts(const ContentBlock &block, std::vector<Part> &parts,
+                                                 const QByteArray &path)
+{
+    if (const auto *text = block.getIf<TextBlock>()) {
+        parts.push_back({Part::Kind::Text, text->text});
+        return {};
+    }
+    if (const auto *image = block.getIf<ImageBlock>()) {
+        switch (image->source.kind) {
+        case MediaSource::Kind::Base64:
+            parts.push_back({Part::Kind::ImageUrl, dataUri(image->source)});
+            return {};
+        case MediaSource::Kind::Url:
+            parts.push_back({Part::Kind::ImageUrl, image->source.url});
+            return {};
+        default:
+            return ApiError::invalidRequest(
+                path + ": images uploaded with the Files API (source type 'file') can only be sent to an "
+                       "Anthropic-native backend; send the image as base64 instead");
+        }
+    }
+    if (const auto *document = block.getIf<DocumentBlock>()) {
+        const auto &source = document->source;
+        QByteArray header = document->title.isEmpty() ? QByteArray() : document->title + "\n\n";
+        if (source.kind == MediaSource::Kind::Text) {
+            parts.push_back({Part::Kind::Text, header + source.data});
+            return {};
+        }
+        if (source.kind == MediaSource::Kind::Content) {
+            if (!header.isEmpty()) {
+                parts.push_back({Part::Kind::Text, document->title});
+            }
+            for (std::size_t i = 0; i < source.content.size(); ++i) {
+                if (auto error = collectParts(source.content[i], parts,
+                                              path + ".source.content." + QByteArray::number(qulonglong(i)))) {
+                    return error;
+                }
+            }
+            return {};
+        }
+        return ApiError::invalidRequest(
+            path + ": " + (source.mediaType.isEmpty() ? QByteArray("binary") : source.mediaType) +
+            " documents (PDFs and other files) have no Chat Completions form; route this model to an "
+            "Anthropic-native backend, or send the document's text as a text source");
+    }
+    if (const auto *other = block.getIf<OtherBlock>()) {
+        note("dropped a `" + other->type + "` block that Chat Completions cannot carry");
+        return {};
+    }
+    note("dropped a `" + blockTypeName(block) + "` block in a user turn");
+    return {};
+}
+
+void Translator::writeParts(const std::vector<Part> &parts)
+{
+    // A lone text part stays a plain string: the most widely understood form.
+    if (parts.size() == 1 && parts.front().kind == Part::Kind::Text) {
+        m_json.field("content", parts.front().value);
+        return;
+    }
+    m_json.key("content").beginArray();
+    for (const Part &part : parts) {
+        m_json.beginObject();
+        if (part.kind == Part::Kind::Text) {
+            m_json.field("type", "text");
+            m_json.field("text", part.value);
+        } else {
+            m_json.field("type", "image_url");
+            m_json.key("image_url").beginObject();
+            m_json.field("url", part.value);
+            m_json.endObject();
+        }
+        m_json.endObject();
+    }
+    m_json.endArray();
+}
+
+void Translator::writeToolResult(const ToolResultBlock &result)
+{
+    QByteArray text;
+    int droppedImages = 0;
+    for (const auto &block : result.content) {
+        if (const auto *blockText = block.getIf<TextBlock>()) {
+            if (!text.isEmpty()) {
+                text.append('\n');
+            }
+            text.append(blockText->text);
+        } else if (const auto *document = block.getIf<DocumentBlock>();
+                   document && document->source.kind == MediaSource::Kind::Text) {
+            if (!text.isEmpty()) {
+                text.append('\n');
+            }
+            text.append(document->source.data);
+        } else {
+            ++droppedImages;
+        }
+    }
+    if (droppedImages > 0) {
+        note("dropped " + QByteArray::number(droppedImages) +
+             " non-text block(s) from a tool_result: tool messages carry text only");
+    }
+    // OpenAI tool messages have no error flag; say it in the content.
+    if (result.isError) {
+        text = text.isEmpty() ? QByteArray("Error") : "Error: " + text;
+    }
+    m_json.beginObject();
+    m_json.field("role", "tool");
+    m_json.field("tool_call_id", result.toolUseId);
+    m_json.field("content", text);
+    m_json.endObject();
+}
+
+std::optional<ApiError> Translator::writeUserTurn(const std::vector<const ContentBlock *> &blocks,
+                                                  const std::vector<QByteArray> &paths)
+{
+    // Tool results answer the previous assistant turn, so they must directly follow it.
+    for (const ContentBlock *block : blocks) {
+        if (const auto *result = block->getIf<ToolResultBlock>()) {
+            writeToolResult(*result);
+        }
+    }
+    std::vector<Part> parts;
+    for (std::size_t i = 0; i < blocks.size(); ++i) {
+        if (blocks[i]->is<ToolResultBlock>()) {
+            continue;
+        }
+        if (auto error = collectParts(*blocks[i], parts, paths[i])) {
+            return error;
+        }
+    }
+    if (parts.empty()) {
+        return {};
+    }
+    m_json.beginObject();
+    m_json.field("role", "user");
+    writeParts(parts);
+    m_json.endObject();
+    return {};
+}
+
+void Translator::writeAssistantTurn(const std::vector<const ContentBlock *> &blocks)
+{
+    QByteArray text;
+    QByteArray reasoning;
+    std::vector<const ToolUseBlock *> toolUses;
+    for (const ContentBlock *block : blocks) {
+        if (const auto *blockText = block->getIf<TextBlock>()) {
+            text.append(blockText->text);
+        } else if (const auto *thinking = block->getIf<ThinkingBlock>()) {
+            reasoning.append(thinking->thinking);
+        } else if (const auto *toolUse = block->getIf<ToolUseBlock>()) {
+            toolUses.push_back(toolUse);
+        } else if (block->is<RedactedThinkingBlock>()) {
+            note("dropped a redacted_thinking block: only Anthropic can read it");
+        } else {
+            note("dropped a `" + blockTypeName(*block) + "` block in an assistant turn");
+        }
+    }
+    m_json.beginObject();
+    m_json.field("role", "assistant");
+    if (text.isEmpty() && !toolUses.empty()) {
+        m_json.key("content").null();
+    } else {
+        m_json.field("content", text);
+    }
+    if (!reasoning.isEmpty()) {
+        m_json.field("reasoning_content", reasoning);
+    }
+    if (!toolUses.empty()) {
+        m_json.key("tool_calls").beginArray();
+        for (const ToolUseBlock *toolUse : toolUses) {
+            m_json.beginObject();
+            m_json.field("id", toolUse->id);
+            m_json.field("type", "function");
+            m_json.key("function").beginObject();
+            m_json.field("name", toolUse->name);
+            m_json.field("arguments", toolUse->input);
+            m_json.endObject();
+            m_json.endObject();
+        }
+        m_json.endArray();
+    }
+    m_json.endObject();
+}
+
+void Translator::writeTools()
+{
+    bool any = false;
+    for (const auto &tool : m_request.tools) {
+        if (!tool.type.isEmpty() && tool.type != "custom") {
+            note("dropped server tool '" + tool.name + "' (" + tool.type + "): it runs only on Anthropic's servers");
+            continue;
+        }
+        if (!any) {
+            m_json.key("tools").beginArray();
+            any = true;
+        }
+        m_json.beginObject();
+        m_json.field("type", "function");
+        m_json.key("function").beginObject();
+        m_json.field("name", tool.name);
+        if (!tool.description.isEmpty()) {
+            m_json.field("description", tool.description);
+        }
+        m_json.key("parameters").raw(tool.inputSchema);
+        m_json.endObject();
+        m_json.endObject();
+    }
+    if (any) {
+        m_json.endArray();
+        writeToolChoice();
+    }
+}
+
+void Translator::writeToolChoice()
+{
+    if (!m_request.toolChoice) {
+        return;
+    }
+    const ToolChoice &choice = *m_request.toolChoice;
+    switch (choice.type) {
+    case ToolChoice::Type::Auto:
+        m_json.field("tool_choice", "auto");
+        break;
+    case ToolChoice::Type::Any:
+        m_json.field("tool_choice", "required");
+        break;
+    case ToolChoice::Type::None:
+        m_json.field("tool_choice", "none");
+        break;
+    case ToolChoice::Type::Tool:
+        m_json.key("tool_choice").beginObject();
+        m_json.field("type", "function");
+        m_json.key("function").beginObject();
+        m_json.field("name", choice.name);
+        m_json.endObject();
+        m_json.endObject();
+        break;
+    }
+    if (choice.disableParallelToolUse && choice.type != ToolChoice::Type::None) {
+        m_json.field("parallel_tool_calls", false);
+    }
+}
+
+void Translator::writeThinking()
+{
+    if (!m_request.thinking || m_options.thinkingStyle == ThinkingStyle::None) {
+        return;
+    }
+    const ThinkingConfig &thinking = *m_request.thinking;
+    const bool enabled = thinking.type != ThinkingConfig::Type::Disabled;
+    const bool kwargs =
+        m_options.thinkingStyle == ThinkingStyle::ChatTemplateKwargs || m_options.thinkingStyle == ThinkingStyle::Both;
+    const bool effort =
+        m_options.thinkingStyle == ThinkingStyle::ReasoningEffort || m_options.thinkingStyle == ThinkingStyle::Both;
+    if (kwargs) {
+        m_json.key("chat_template_kwargs").beginObject();
+        m_json.field("enable_thinking", enabled);
+        m_json.endObject();
+    }
+    if (effort && enabled) {
+        // Budget buckets as the gateways use them; an explicit output_config.effort wins.
+        QByteArray level = m_request.outputEffort;
+        if (level.isEmpty() || level == "xhigh" || level == "max") {
+            level = level.isEmpty() ? QByteArray("medium") : QByteArray("high");
+            if (thinking.type == ThinkingConfig::Type::Enabled) {
+                level = thinking.budgetTokens <= 2048   ? QByteArray("low")
+                        : thinking.budgetTokens <= 8192 ? QByteArray("medium")
+                                                        : QByteArray("high");
+            }
+        }
+        m_json.field("reasoning_effort", level);
+    }
+}
+
+Result<ChatRequest> Translator::run()
+{
+    m_body.reserve(1024);
+    m_json.beginObject();
+    m_json.field("model", m_options.upstreamModel);
+    m_json.key("messages").beginArray();
+
+    if (!m_request.system.empty()) {
+        m_json.beginObject();
+        m_json.field("role", "system");
+        m_json.field("content", joinText(m_request.system, "\n\n"));
+        m_json.endObject();
+    }
+    if (m_request.foldedSystemMessages > 0) {
+        note("folded " + QByteArray::number(m_request.foldedSystemMessages) +
+             " `role: system` message(s) into the system prompt");
+    }
+
+    // Merge consecutive same-role turns (the Messages API treats them as one turn).
+    const auto &messages = m_request.messages;
+    std::size_t i = 0;
+    while (i < messages.size()) {
+        const Role role = messages[i].role;
+        std::vector<const ContentBlock *> blocks;
+        std::vector<QByteArray> paths;
+        std::size_t j = i;
+        for (; j < messages.size() && messages[j].role == role; ++j) {
+            for (std::size_t b = 0; b < messages[j].content.size(); ++b) {
+                blocks.push_back(&messages[j].content[b]);
+                paths.push_back("messages." + QByteArray::number(qulonglong(j)) + ".content." +
+                                QByteArray::number(qulonglong(b)));
+            }
+        }
+        if (j - i > 1) {
+            note("merged " + QByteArray::number(qulonglong(j - i)) + " consecutive " +
+                 (role == Role::User ? "user" : "assistant") + " messages into one turn");
+        }
+        if (role == Role::User) {
+            if (auto error = writeUserTurn(blocks, paths)) {
+                return *error;
+            }
+        } else {
+            writeAssistantTurn(blocks);
+        }
+        i = j;
+    }
+    m_json.endArray();
+
+    m_json.field("max_tokens", m_request.maxTokens);
+    if (m_request.temperature) {
+        m_json.field("temperature", *m_request.temperature);
+    }
+    if (m_request.topP) {
+        m_json.field("top_p", *m_request.topP);
+    }
+    if (m_request.topK) {
+        m_json.field("top_k", *m_request.topK);
+    }
+    if (!m_request.stopSequences.empty()) {
+        note("stop_sequences are matched by Switchboard, not sent as `stop` (servers cut the match out "
+             "without saying which sequence fired)");
+    }
+    writeTools();
+    writeThinking();
+    if (m_options.stream) {
+        m_json.field("stream", true);
+        m_json.key("stream_options").beginObject();
+        m_json.field("include_usage", true);
+        m_json.endObject();
+    }
+    m_json.endObject();
+    return ChatRequest{std::move(m_body), std::move(m_notes)};
+}
+
+} // namespace
+
+Result<ChatRequest> buildChatRequest(const MessagesRequest &request, const ChatRequestOptions &options)
+{
+    Translator translator(request, options);
+    return translator.run();
+}
+
+} // namespace Switchboard::Core

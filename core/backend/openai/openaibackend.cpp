@@ -1,0 +1,277 @@
+// SPDX-License-Identifier: MIT
+#include "openaibackend.h"
+
+#include "api/tokenestimator.h"
+#include "backend/replytarget.h"
+#include "backend/upstreamerror.h"
+#include "chatstreamdecoder.h"
+#include "http/httpclient.h"
+#include "http/httpfetch.h"
+#include "json/jsonparser.h"
+#include "reply/cancellablesink.h"
+#include "sse/sseparser.h"
+
+#include <QtCore/QDateTime>
+#include <QtCore/QLoggingCategory>
+
+namespace Switchboard::Core {
+
+namespace {
+Q_LOGGING_CATEGORY(lcOpenAi, "switchboard.backend.openai", QtWarningMsg)
+
+constexpr qsizetype MaxErrorBody = 64 * 1024;
+
+// One streamed Chat Completions request. Reads SSE (or, from a server that ignored `stream`, one
+// JSON completion) and reports it through a cancellable sink.
+class OpenAiCall final
+    : public BackendCall
+    , public HttpClientHandler
+{
+public:
+    OpenAiCall(QByteArray backendName, GenerationSink &sink)
+        : m_backendName(std::move(backendName))
+        , m_sink(sink)
+        , m_decoder(m_sink, m_backendName)
+    {}
+
+    void start(HttpClient &client, HttpClientRequest request) { m_http = client.send(std::move(request), *this); }
+
+    void cancel() override
+    {
+        m_sink.cancel();
+        if (m_http) {
+            m_http->abort();
+        }
+    }
+
+    void onResponseHead(const HttpResponseHead &head) override
+    {
+        m_status = head.status;
+        if (head.status < 200 || head.status > 299) {
+            m_mode = Mode::Error;
+            m_errorHeaders = head.headers;
+            return;
+        }
+        const QByteArray contentType = head.headers.value("content-type").toLower();
+        m_mode = contentType.startsWith("application/json") ? Mode::Json : Mode::Stream;
+    }
+
+    void onResponseData(QByteArrayView data) override
+    {
+        switch (m_mode) {
+        case Mode::Stream: {
+            const bool ok = m_sse.feed(data, [this](const SseEvent &event) { m_decoder.decodeEvent(event.data); });
+            if (!ok && !m_decoder.isDone()) {
+                m_sink.failed(
+                    ApiError::internal("Backend '" + m_backendName + "' sent a stream event larger than 1 MiB"));
+                cancel();
+                return;
+            }
+            m_sink.flush();
+            return;
+        }
+        case Mode::Json:
+        case Mode::Error:
+            if (m_body.size() + data.size() <= MaxErrorBody * (m_mode == Mode::Json ? 256 : 1)) {
+                m_body.append(data.data(), data.size());
+            }
+            return;
+        case Mode::Pending:
+            return;
+        }
+    }
+
+    void onResponseEnd() override
+    {
+        switch (m_mode) {
+        case Mode::Stream:
+            m_decoder.end();
+            break;
+        case Mode::Json:
+            m_decoder.decodeCompletion(m_body);
+            break;
+        case Mode::Error:
+            m_sink.failed(UpstreamError::fromStatus(m_backendName, m_status, m_errorHeaders, m_body));
+            break;
+        case Mode::Pending:
+            m_sink.failed(UpstreamError::truncated(m_backendName));
+            break;
+        }
+        m_sink.flush();
+    }
+
+    void onFailure(const HttpClientError &error) override
+    {
+        m_sink.failed(UpstreamError::fromNetwork(m_backendName, error));
+        m_sink.flush();
+    }
+
+private:
+    enum class Mode
+    {
+        Pending,
+        Stream,
+        Json,
+        Error,
+    };
+
+    QByteArray m_backendName;
+    CancellableSink m_sink;
+    ChatStreamDecoder m_decoder;
+    SseParser m_sse;
+    std::unique_ptr<HttpClientCall> m_http;
+    Mode m_mode = Mode::Pending;
+    int m_status = 0;
+    HttpHeaders m_errorHeaders;
+    QByteArray m_body;
+};
+
+// A call that failed before anything was sent (the request could not be translated).
+class FailedCall final : public BackendCall
+{
+public:
+    void cancel() override {}
+};
+
+QByteArray rfc3339FromEpoch(qint64 seconds)
+{
+    return QDateTime::fromSecsSinceEpoch(seconds, Qt::UTC).toString(Qt::ISODate).toUtf8();
+}
+
+} // namespace
+
+OpenAiBackend::OpenAiBackend(OpenAiBackendOptions options, HttpClient &client)
+    : m_options(std::move(options))
+    , m_client(client)
+{
+    m_options.baseUrl = normalizedBaseUrl(m_options.baseUrl);
+}
+
+QUrl OpenAiBackend::normalizedBaseUrl(const QUrl &base)
+{
+    QUrl url = base;
+    QString path = url.path();
+    while (path.endsWith(u'/')) {
+        path.chop(1);
+    }
+    if (path.endsWith(u"/chat/completions")) {
+        path.chop(int(qstrlen("/chat/completions")));
+    }
+    if (path.isEmpty()) {
+        path = QStringLiteral("/v1");
+    }
+    url.setPath(path);
+    return url;
+}
+
+HttpClientRequest OpenAiBackend::upstreamRequest(const QByteArray &method, const QString &path, QByteArray body) const
+{
+    HttpClientRequest request;
+    request.method = method;
+    request.url = m_options.baseUrl;
+    request.url.setPath(m_options.baseUrl.path() + path);
+    request.body = std::move(body);
+    request.connectTimeout = m_options.timeouts.connect;
+    request.firstByteTimeout = m_options.timeouts.firstByte;
+    request.idleTimeout = m_options.timeouts.idle;
+    if (!request.body.isEmpty()) {
+        request.headers.append("Content-Type", "application/json");
+    }
+    if (!m_options.apiKey.isEmpty()) {
+        request.headers.append("Authorization", "Bearer " + m_options.apiKey);
+    }
+    for (const auto &field : m_options.extraHeaders.fields()) {
+        request.headers.append(field.first, field.second);
+    }
+    return request;
+}
+
+std::unique_ptr<BackendCall> OpenAiBackend::startMessage(const BackendRequest &request, ReplyTarget &target)
+{
+    GenerationSink &sink = target.generation();
+    ChatRequestOptions options;
+    options.upstreamModel = request.upstreamModel;
+    options.thinkingStyle = m_options.thinkingStyle;
+    auto translated = buildChatRequest(request.request, options);
+    if (!translated) {
+        sink.failed(translated.error());
+        return std::make_unique<FailedCall>();
+    }
+    for (const QByteArray &note : translated->notes) {
+        qCDebug(lcOpenAi) << m_options.name << "translation:" << note;
+    }
+    auto upstream = upstreamRequest("POST", QStringLiteral("/chat/completions"), std::move(translated->body));
+    upstream.headers.append("Accept", "text/event-stream");
+    auto call = std::make_unique<OpenAiCall>(m_options.name, sink);
+    call->start(m_client, std::move(upstream));
+    return call;
+}
+
+QCoro::Task<Result<int>> OpenAiBackend::countTokens(BackendRequest request)
+{
+    // llama.cpp and vLLM serve Anthropic's count_tokens next to Chat Completions and count with the
+    // model's own tokenizer and chat template. Others get Switchboard's estimate.
+    if (m_counting != Counting::Estimate) {
+        const QByteArray body = Json::withStringField(request.rawBody, "model", request.upstreamModel);
+        auto response =
+            co_await httpFetch(m_client, upstreamRequest("POST", QStringLiteral("/messages/count_tokens"), body));
+        if (response && response->head.status == 200) {
+            JsonParser parser;
+            int64_t tokens = 0;
+            simdjson::dom::element root;
+            if (parser.parse(response->body).get(root) == simdjson::SUCCESS &&
+                root["input_tokens"].get_int64().get(tokens) == simdjson::SUCCESS) {
+                m_counting = Counting::Native;
+                co_return int(tokens);
+            }
+        }
+        if (response &&
+            (response->head.status == 404 || response->head.status == 405 || response->head.status == 501)) {
+            m_counting = Counting::Estimate;
+        }
+        if (!response) {
+            qCInfo(lcOpenAi) << m_options.name << "count_tokens: backend unreachable; estimating";
+        }
+    }
+    co_return TokenEstimator::countRequest(request.request);
+}
+
+QCoro::Task<Result<std::vector<ModelInfo>>> OpenAiBackend::listModels()
+{
+    auto request = upstreamRequest("GET", QStringLiteral("/models"), {});
+    request.firstByteTimeout = std::chrono::seconds(10);
+    auto response = co_await httpFetch(m_client, std::move(request));
+    if (!response) {
+        co_return UpstreamError::fromNetwork(m_options.name, response.error());
+    }
+    if (response->head.status != 200) {
+        co_return UpstreamError::fromStatus(m_options.name, response->head.status, response->head.headers,
+                                            response->body);
+    }
+    JsonParser parser;
+    simdjson::dom::array data;
+    if (parser.parse(response->body)["data"].get_array().get(data) != simdjson::SUCCESS) {
+        co_return ApiError::internal("Backend '" + m_options.name + "' sent a model list Switchboard cannot read");
+    }
+    std::vector<ModelInfo> models;
+    for (simdjson::dom::element item : data) {
+        if (!item.is_object()) {
+            continue;
+        }
+        ModelInfo model;
+        model.id = Json::stringAt(item.get_object(), "id");
+        if (model.id.isEmpty()) {
+            continue;
+        }
+        model.displayName = model.id;
+        int64_t created = 0;
+        if (item["created"].get_int64().get(created) != simdjson::SUCCESS) {
+            created = 0;
+        }
+        model.createdAt = rfc3339FromEpoch(created);
+        models.push_back(std::move(model));
+    }
+    co_return models;
+}
+
+} // namespace Switchboard::Core

@@ -1,0 +1,120 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "httpheaders.h"
+#include "httpresponseparser.h"
+
+#include <QtCore/QHash>
+#include <QtCore/QObject>
+#include <QtCore/QPointer>
+#include <QtCore/QString>
+#include <QtCore/QUrl>
+
+#include <chrono>
+#include <memory>
+
+namespace Switchboard::Core {
+
+class HttpClient;
+class HttpClientConnection;
+
+struct HttpClientRequest
+{
+    QByteArray method = "POST";
+    QUrl url;
+    HttpHeaders headers;
+    QByteArray body;
+    // Until the TCP (and TLS) connection is up.
+    std::chrono::milliseconds connectTimeout{5'000};
+    // From the request being sent to the response head: long, because local servers load models first.
+    std::chrono::milliseconds firstByteTimeout{600'000};
+    // Between two reads of the response body.
+    std::chrono::milliseconds idleTimeout{300'000};
+};
+
+struct HttpClientError
+{
+    enum class Kind
+    {
+        ConnectionRefused,
+        HostNotFound,
+        ConnectTimeout,
+        FirstByteTimeout,
+        IdleTimeout,
+        ConnectionClosed, // the peer closed before the response was complete
+        Protocol,         // the peer's bytes were not HTTP we can read
+        Tls,
+        Network,
+    };
+    Kind kind = Kind::Network;
+    QString message;
+};
+
+// Receives one response. Calls arrive on the client's thread, in order: head, data*, then end —
+// or failure at any point. A handler may abort (or destroy) its call from inside any callback.
+class HttpClientHandler
+{
+public:
+    virtual ~HttpClientHandler() = default;
+    virtual void onResponseHead(const HttpResponseHead &head) = 0;
+    virtual void onResponseData(QByteArrayView data) = 0; // body bytes, transfer framing removed
+    virtual void onResponseEnd() = 0;
+    virtual void onFailure(const HttpClientError &error) = 0;
+};
+
+// One request in flight. Destroying it aborts the request and closes its connection, which is
+// how an upstream server learns the client has gone.
+class HttpClientCall final
+{
+public:
+    ~HttpClientCall();
+    HttpClientCall(const HttpClientCall &) = delete;
+    HttpClientCall &operator=(const HttpClientCall &) = delete;
+
+    void abort();
+    bool isFinished() const { return m_finished; }
+
+private:
+    friend class HttpClient;
+    friend class HttpClientConnection;
+    HttpClientCall(HttpClient *client, HttpClientRequest request, HttpClientHandler &handler);
+
+    QPointer<HttpClient> m_client;
+    HttpClientRequest m_request;
+    HttpClientHandler &m_handler;
+    QPointer<HttpClientConnection> m_connection;
+    bool m_finished = false;
+    bool m_retried = false;
+};
+
+// A keep-alive HTTP/1.1 client with its own connection pool and no per-host connection cap:
+// Qt 6.4's QNetworkAccessManager allows six parallel connections per host, which would queue a
+// relay's streams behind each other, and costs about four times the CPU per request.
+class HttpClient final : public QObject
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(HttpClient)
+
+public:
+    explicit HttpClient(QObject *parent = nullptr);
+    ~HttpClient() override;
+
+    std::unique_ptr<HttpClientCall> send(HttpClientRequest request, HttpClientHandler &handler);
+
+    int idleConnectionCount() const;
+    int openConnectionCount() const { return m_openConnections; }
+
+private:
+    friend class HttpClientCall;
+    friend class HttpClientConnection;
+
+    void dispatch(HttpClientCall *call, bool allowReuse);
+    void recycle(HttpClientConnection *connection);
+    void forget(HttpClientConnection *connection);
+
+    QHash<QByteArray, QList<HttpClientConnection *>> m_idle;
+    int m_openConnections = 0;
+    int m_maxIdlePerOrigin = 64;
+};
+
+} // namespace Switchboard::Core

@@ -1,0 +1,400 @@
+// SPDX-License-Identifier: MIT
+#include "httpconnection.h"
+
+#include "api/apierror.h"
+#include "httprequesthandler.h"
+#include "httpresponder.h"
+#include "httpstatus.h"
+
+#include <QtCore/QDateTime>
+#include <QtCore/QLoggingCategory>
+#include <QtCore/QTimerEvent>
+#include <QtNetwork/QTcpSocket>
+
+namespace Switchboard::Core {
+
+namespace {
+Q_LOGGING_CATEGORY(lcConnection, "switchboard.http.connection", QtWarningMsg)
+Q_LOGGING_CATEGORY(lcAccess, "switchboard.access", QtWarningMsg)
+
+// Request lines are client data: never let one forge a log line or move the terminal cursor.
+QByteArray printable(QByteArrayView text)
+{
+    QByteArray out;
+    out.reserve(text.size());
+    for (const char c : text) {
+        const auto u = static_cast<unsigned char>(c);
+        if (u < 0x20 || u == 0x7f) {
+            out.append("\\x").append(QByteArray::number(u, 16).rightJustified(2, '0'));
+        } else {
+            out.append(c);
+        }
+    }
+    return out;
+}
+
+// RFC 9110 asks origin servers with a clock to send Date; format it once per second.
+const QByteArray &httpDate()
+{
+    thread_local qint64 cachedSecond = -1;
+    thread_local QByteArray cached;
+    const qint64 now = QDateTime::currentSecsSinceEpoch();
+    if (now != cachedSecond) {
+        cachedSecond = now;
+        cached = QDateTime::fromSecsSinceEpoch(now, Qt::UTC).toString(u"ddd, dd MMM yyyy hh:mm:ss 'GMT'").toLatin1();
+    }
+    return cached;
+}
+} // namespace
+
+HttpConnection::HttpConnection(QTcpSocket *socket, HttpRequestHandler &handler, const HttpServerLimits &limits,
+                               QObject *parent)
+    : QObject(parent)
+    , m_socket(socket)
+    , m_handler(handler)
+    , m_limits(limits)
+    , m_parser(limits.request)
+{
+    m_socket->setParent(this);
+    m_socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
+    connect(m_socket, &QTcpSocket::readyRead, this, &HttpConnection::onReadyRead);
+    connect(m_socket, &QTcpSocket::disconnected, this, &HttpConnection::onDisconnected);
+    armTimer(m_limits.idleTimeout);
+    if (m_socket->bytesAvailable() > 0) {
+        // Not from the constructor: the server has not yet connected to closed().
+        QMetaObject::invokeMethod(this, &HttpConnection::onReadyRead, Qt::QueuedConnection);
+    }
+}
+
+HttpConnection::~HttpConnection() = default;
+
+bool HttpConnection::isCurrent(quint64 exchange) const
+{
+    return !m_closing && !m_closed && exchange != 0 && exchange == m_exchange;
+}
+
+bool HttpConnection::hasStarted(quint64 exchange) const
+{
+    return exchange == m_exchange && m_responseState != ResponseState::None;
+}
+
+void HttpConnection::armTimer(std::chrono::milliseconds timeout)
+{
+    m_timer.start(int(timeout.count()), this);
+}
+
+void HttpConnection::timerEvent(QTimerEvent *event)
+{
+    if (event->timerId() != m_timer.timerId()) {
+        QObject::timerEvent(event);
+        return;
+    }
+    m_timer.stop();
+    if (m_exchange != 0) {
+        return; // a response is being produced; its own deadlines apply
+    }
+    if (m_input.isEmpty()) {
+        closeConnection(); // idle keep-alive connection
+        return;
+    }
+    qCInfo(lcConnection) << "request read timed out from" << m_socket->peerAddress();
+    failRequest(408, "Timed out reading the request");
+}
+
+void HttpConnection::onReadyRead()
+{
+    if (m_closing || m_closed) {
+        m_socket->readAll(); // a closing connection reads nothing more, but must drain to see EOF
+        return;
+    }
+    m_input.append(m_socket->readAll());
+    if (m_exchange != 0) {
+        // Bytes sent ahead while a response is in progress wait here, up to a bound.
+        if (m_input.size() > m_limits.maxPipelinedBytes) {
+            qCInfo(lcConnection) << "client sent too much ahead of its response; closing";
+            closeConnection();
+        }
+        return;
+    }
+    armTimer(m_limits.readTimeout);
+    processInput();
+}
+
+void HttpConnection::processInput()
+{
+    // Loops rather than recursing when handlers answer synchronously; a response that ends later
+    // calls back in here through finishExchange().
+    if (m_processing) {
+        return;
+    }
+    m_processing = true;
+    // The parser may have a complete request without more input (a GET's head ends it).
+    while (!m_closing && !m_closed && m_exchange == 0) {
+        qsizetype consumed = 0;
+        const auto progress = m_parser.parse(m_input, consumed);
+        m_input.remove(0, consumed);
+        if (progress == HttpRequestParser::Progress::NeedMore) {
+            break;
+        }
+        if (progress == HttpRequestParser::Progress::Error) {
+            failRequest(m_parser.errorStatus(), m_parser.errorMessage());
+            break;
+        }
+        if (progress == HttpRequestParser::Progress::HeadComplete) {
+            if (m_parser.expectsContinue()) {
+                write(QByteArrayLiteral("HTTP/1.1 100 Continue\r\n\r\n"));
+            }
+            continue;
+        }
+        dispatch();
+    }
+    m_processing = false;
+}
+
+void HttpConnection::dispatch()
+{
+    HttpRequest request = m_parser.takeRequest();
+    m_keepAlive = m_parser.wantsKeepAlive() && !m_closeWhenIdle;
+    m_parser.reset();
+    request.peerAddress = m_socket->peerAddress();
+    request.peerPort = m_socket->peerPort();
+    m_headRequest = request.method == "HEAD";
+    m_method = request.method;
+    m_target = request.target.left(512);
+    m_status = 0;
+    m_started.start();
+    m_chunked = request.minorVersion >= 1;
+    m_responseState = ResponseState::None;
+    m_exchange = ++m_lastExchange;
+    m_timer.stop();
+    m_handler.handleRequest(std::move(request), HttpResponder(this, m_exchange));
+}
+
+void HttpConnection::logExchange(const char *outcome) const
+{
+    qCInfo(lcAccess).noquote().nospace() << m_socket->peerAddress().toString() << ' ' << printable(m_method) << ' '
+                                         << printable(m_target) << ' ' << m_status << ' ' << m_started.elapsed() << "ms"
+                                         << outcome;
+}
+
+void HttpConnection::finishExchange()
+{
+    if (lcAccess().isInfoEnabled()) {
+        logExchange("");
+    }
+    m_exchange = 0;
+    m_responseState = ResponseState::None;
+    m_clientGone = nullptr;
+    if (!m_keepAlive) {
+        closeConnection();
+        return;
+    }
+    armTimer(m_input.isEmpty() ? m_limits.idleTimeout : m_limits.readTimeout);
+    processInput();
+}
+
+void HttpConnection::failRequest(int status, const QByteArray &message)
+{
+    // A request we cannot frame leaves the byte stream in an unknown state: answer and close.
+    ApiError error = ApiError::invalidRequest(message);
+    error.type = status == 413 ? ApiErrorType::RequestTooLarge : ApiErrorType::InvalidRequest;
+    error.statusOverride = status;
+    const QByteArray body = error.toJson({});
+    qCInfo(lcAccess).noquote() << m_socket->peerAddress().toString() << "rejected a malformed request:" << status
+                               << message;
+    QByteArray out;
+    HttpHeaders headers{{"Content-Type", "application/json"}, {"Connection", "close"}};
+    writeHead(status, headers, body.size(), false, out);
+    out.append(body);
+    write(out);
+    m_keepAlive = false;
+    closeConnection();
+}
+
+void HttpConnection::writeHead(int status, const HttpHeaders &headers, qint64 contentLength, bool chunked,
+                               QByteArray &out) const
+{
+    out.append("HTTP/1.1 ");
+    out.append(QByteArray::number(status));
+    out.append(' ');
+    out.append(HttpStatus::reasonPhrase(status));
+    out.append("\r\nDate: ");
+    out.append(httpDate());
+    out.append("\r\nServer: Switchboard\r\n");
+    for (const auto &field : headers.fields()) {
+        out.append(field.first);
+        out.append(": ");
+        out.append(field.second);
+        out.append("\r\n");
+    }
+    if (contentLength >= 0) {
+        out.append("Content-Length: ");
+        out.append(QByteArray::number(contentLength));
+        out.append("\r\n");
+    }
+    if (chunked) {
+        out.append("Transfer-Encoding: chunked\r\n");
+    }
+    if (!m_keepAlive && !headers.contains("connection")) {
+        out.append("Connection: close\r\n");
+    }
+    out.append("\r\n");
+}
+
+void HttpConnection::respond(quint64 exchange, int status, const HttpHeaders &headers, QByteArrayView body)
+{
+    if (!isCurrent(exchange) || m_responseState != ResponseState::None) {
+        return;
+    }
+    QByteArray out;
+    out.reserve(256 + body.size());
+    m_status = status;
+    writeHead(status, headers, body.size(), false, out);
+    if (!m_headRequest) {
+        out.append(body.data(), body.size());
+    }
+    m_responseState = ResponseState::Done;
+    write(out);
+    finishExchange();
+}
+
+void HttpConnection::beginStream(quint64 exchange, int status, const HttpHeaders &headers)
+{
+    if (!isCurrent(exchange) || m_responseState != ResponseState::None) {
+        return;
+    }
+    if (!m_chunked) {
+        m_keepAlive = false; // HTTP/1.0: the end of the body is the end of the connection
+    }
+    QByteArray out;
+    m_status = status;
+    writeHead(status, headers, -1, m_chunked, out);
+    m_responseState = ResponseState::Streaming;
+    write(out);
+}
+
+void HttpConnection::writeStream(quint64 exchange, QByteArrayView data)
+{
+    if (!isCurrent(exchange) || m_responseState != ResponseState::Streaming || data.isEmpty() || m_headRequest) {
+        return;
+    }
+    if (!m_chunked) {
+        write(data.toByteArray());
+        return;
+    }
+    QByteArray out;
+    out.reserve(data.size() + 16);
+    out.append(QByteArray::number(data.size(), 16));
+    out.append("\r\n");
+    out.append(data.data(), data.size());
+    out.append("\r\n");
+    write(out);
+}
+
+void HttpConnection::endStream(quint64 exchange)
+{
+    if (!isCurrent(exchange) || m_responseState != ResponseState::Streaming) {
+        return;
+    }
+    if (m_chunked && !m_headRequest) {
+        write(QByteArrayLiteral("0\r\n\r\n"));
+    }
+    m_responseState = ResponseState::Done;
+    finishExchange();
+}
+
+void HttpConnection::abortStream(quint64 exchange)
+{
+    if (!isCurrent(exchange)) {
+        return;
+    }
+    m_responseState = ResponseState::Done;
+    m_exchange = 0;
+    m_clientGone = nullptr;
+    m_keepAlive = false;
+    closeConnection();
+}
+
+void HttpConnection::abandon(quint64 exchange)
+{
+    if (!isCurrent(exchange)) {
+        return;
+    }
+    qCWarning(lcConnection) << "a request was dropped without an answer; sending 500";
+    if (m_responseState == ResponseState::None) {
+        const QByteArray body = ApiError::internal("Switchboard dropped this request without answering it").toJson({});
+        respond(exchange, 500, HttpHeaders{{"Content-Type", "application/json"}}, body);
+        return;
+    }
+    // Mid-stream: the body cannot be completed honestly, so end the connection.
+    m_keepAlive = false;
+    closeConnection();
+}
+
+void HttpConnection::setClientGoneHandler(quint64 exchange, std::function<void()> handler)
+{
+    if (exchange == m_exchange) {
+        m_clientGone = std::move(handler);
+    }
+}
+
+qint64 HttpConnection::bytesPending() const
+{
+    return m_closed ? 0 : m_socket->bytesToWrite();
+}
+
+void HttpConnection::closeWhenIdle()
+{
+    m_closeWhenIdle = true;
+    m_keepAlive = false;
+    if (m_exchange == 0) {
+        closeConnection();
+    }
+}
+
+void HttpConnection::write(const QByteArray &bytes)
+{
+    if (m_closing || m_closed || m_socket->state() != QAbstractSocket::ConnectedState) {
+        return;
+    }
+    m_socket->write(bytes);
+}
+
+void HttpConnection::closeConnection()
+{
+    if (m_closing || m_closed) {
+        return;
+    }
+    m_closing = true;
+    m_timer.stop();
+    // disconnectFromHost() sends what is buffered first, then emits disconnected().
+    m_socket->disconnectFromHost();
+    if (m_socket->state() == QAbstractSocket::UnconnectedState) {
+        onDisconnected();
+    }
+}
+
+void HttpConnection::onDisconnected()
+{
+    if (m_closed) {
+        return;
+    }
+    m_closed = true;
+    m_timer.stop();
+    if (m_exchange != 0 && m_responseState != ResponseState::Done) {
+        if (lcAccess().isInfoEnabled()) {
+            logExchange(" (client disconnected)");
+        }
+        // Move the handler out first: it may destroy the responder, which clears m_clientGone.
+        auto clientGone = std::exchange(m_clientGone, nullptr);
+        m_exchange = 0;
+        if (clientGone) {
+            clientGone();
+        }
+    }
+    m_exchange = 0;
+    Q_EMIT closed();
+    deleteLater();
+}
+
+} // namespace Switchboard::Core

@@ -1,0 +1,79 @@
+// SPDX-License-Identifier: MIT
+#include "httpserver.h"
+
+#include "httpconnection.h"
+
+#include <QtNetwork/QTcpServer>
+#include <QtNetwork/QTcpSocket>
+
+namespace Switchboard::Core {
+
+HttpServer::HttpServer(HttpRequestHandler &handler, HttpServerLimits limits, QObject *parent)
+    : QObject(parent)
+    , m_handler(handler)
+    , m_limits(limits)
+    , m_listener(new QTcpServer(this))
+{
+    connect(m_listener, &QTcpServer::newConnection, this, &HttpServer::acceptConnections);
+}
+
+HttpServer::~HttpServer()
+{
+    // Connections are children; they may still reference the handler, so end them first.
+    for (HttpConnection *connection : std::as_const(m_connections)) {
+        connection->disconnect(this);
+        delete connection;
+    }
+}
+
+Result<quint16, QString> HttpServer::listen(const QHostAddress &address, quint16 port)
+{
+    if (!m_listener->listen(address, port)) {
+        return m_listener->errorString();
+    }
+    return m_listener->serverPort();
+}
+
+void HttpServer::close()
+{
+    m_listener->close();
+}
+
+bool HttpServer::isListening() const
+{
+    return m_listener->isListening();
+}
+
+QHostAddress HttpServer::serverAddress() const
+{
+    return m_listener->serverAddress();
+}
+
+quint16 HttpServer::serverPort() const
+{
+    return m_listener->serverPort();
+}
+
+void HttpServer::closeGracefully()
+{
+    m_listener->close();
+    const auto connections = m_connections;
+    for (HttpConnection *connection : connections) {
+        connection->closeWhenIdle();
+    }
+}
+
+void HttpServer::acceptConnections()
+{
+    while (QTcpSocket *socket = m_listener->nextPendingConnection()) {
+        auto *connection = new HttpConnection(socket, m_handler, m_limits, this);
+        m_connections.insert(connection);
+        connect(connection, &HttpConnection::closed, this, [this, connection] {
+            m_connections.remove(connection);
+            Q_EMIT connectionCountChanged(int(m_connections.size()));
+        });
+        Q_EMIT connectionCountChanged(int(m_connections.size()));
+    }
+}
+
+} // namespace Switchboard::Core

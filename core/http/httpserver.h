@@ -1,0 +1,52 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "api/result.h"
+#include "httpserverlimits.h"
+
+#include <QtCore/QObject>
+#include <QtCore/QSet>
+#include <QtNetwork/QHostAddress>
+
+class QTcpServer;
+
+namespace Switchboard::Core {
+
+class HttpConnection;
+class HttpRequestHandler;
+
+// Accepts TCP connections and serves HTTP/1.1 on them with HttpConnection. Everything runs on the
+// thread that owns the server.
+class HttpServer final : public QObject
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(HttpServer)
+
+public:
+    HttpServer(HttpRequestHandler &handler, HttpServerLimits limits = {}, QObject *parent = nullptr);
+    ~HttpServer() override;
+
+    // Returns the bound port (useful with port 0) or a message saying why listening failed.
+    Result<quint16, QString> listen(const QHostAddress &address, quint16 port);
+    void close();
+    bool isListening() const;
+    QHostAddress serverAddress() const;
+    quint16 serverPort() const;
+    int connectionCount() const { return int(m_connections.size()); }
+
+    // Stops accepting and closes every connection once its current response has ended.
+    void closeGracefully();
+
+Q_SIGNALS:
+    void connectionCountChanged(int count);
+
+private:
+    void acceptConnections();
+
+    HttpRequestHandler &m_handler;
+    HttpServerLimits m_limits;
+    QTcpServer *m_listener;
+    QSet<HttpConnection *> m_connections;
+};
+
+} // namespace Switchboard::Core

@@ -1,0 +1,55 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <QtCore/QByteArray>
+#include <QtCore/QByteArrayView>
+
+#include <simdjson.h>
+
+#include <memory>
+
+namespace Switchboard::Core {
+
+// A scoped simdjson DOM parser. It borrows the thread's parser and padded buffer, so parsing an
+// upstream chunk allocates nothing; a nested parse on the same thread gets a private parser.
+// Elements returned by parse() live until the next parse() or the end of this object.
+class JsonParser
+{
+public:
+    static constexpr std::size_t MaxDepth = 128;
+
+    JsonParser();
+    ~JsonParser();
+    JsonParser(const JsonParser &) = delete;
+    JsonParser &operator=(const JsonParser &) = delete;
+
+    simdjson::simdjson_result<simdjson::dom::element> parse(QByteArrayView json);
+
+    struct Slot; // a parser and its padded input buffer
+
+private:
+    Slot *m_slot = nullptr;
+    std::unique_ptr<Slot> m_private;
+};
+
+// Helpers for reading a DOM into Qt types.
+namespace Json {
+
+inline QByteArray toBytes(std::string_view text)
+{
+    return QByteArray(text.data(), qsizetype(text.size()));
+}
+
+// Compact serialisation of a subtree, keys in their original order.
+QByteArray serialize(simdjson::dom::element element);
+
+// The string at `key`, or an empty array when absent or not a string.
+QByteArray stringAt(simdjson::dom::object object, std::string_view key);
+
+// `json` (an object) with the top-level string `key` set to `value`; other members keep their order.
+// Returns an empty array if `json` is not an object.
+QByteArray withStringField(QByteArrayView json, std::string_view key, QByteArrayView value);
+
+} // namespace Json
+
+} // namespace Switchboard::Core

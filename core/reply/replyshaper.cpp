@@ -1,0 +1,184 @@
+// SPDX-License-Identifier: MIT
+#include "replyshaper.h"
+
+#include "api/ids.h"
+
+namespace Switchboard::Core {
+
+ReplyShaper::ReplyShaper(Options options, MessageEventSink &out, std::function<void()> stopGeneration)
+    : m_options(std::move(options))
+    , m_out(out)
+    , m_stopGeneration(std::move(stopGeneration))
+    , m_matcher(m_options.stopSequences)
+{}
+
+Usage ReplyShaper::usage() const
+{
+    Usage usage;
+    usage.inputTokens = m_reported.inputTokens.value_or(m_options.estimatedInputTokens);
+    usage.outputTokens = m_reported.outputTokens.value_or(m_generatedPieces);
+    return usage;
+}
+
+void ReplyShaper::ensureStarted()
+{
+    if (m_started || m_finished) {
+        return;
+    }
+    m_started = true;
+    MessageHeader header{m_options.messageId, m_options.model, usage()};
+    header.usage.outputTokens = 0;
+    m_out.messageStart(header);
+}
+
+void ReplyShaper::textDelta(QByteArrayView utf8)
+{
+    if (m_finished || utf8.isEmpty()) {
+        return;
+    }
+    ensureStarted();
+    ++m_generatedPieces;
+    const auto step = m_matcher.feed(utf8);
+    writeText(step.text);
+    if (step.matchedSequence >= 0) {
+        complete(StopReason::StopSequence, m_matcher.sequence(step.matchedSequence));
+        if (m_stopGeneration) {
+            m_stopGeneration();
+        }
+    }
+}
+
+void ReplyShaper::writeText(QByteArrayView text)
+{
+    if (text.isEmpty()) {
+        return;
+    }
+    if (m_openKind != BlockKind::Text) {
+        openBlock(BlockHeader{BlockKind::Text, {}, {}, {}});
+    }
+    m_out.contentBlockDelta(m_nextIndex - 1, DeltaKind::Text, text);
+}
+
+void ReplyShaper::releaseHeldText()
+{
+    writeText(m_matcher.flush());
+}
+
+void ReplyShaper::thinkingDelta(QByteArrayView utf8)
+{
+    if (m_finished || utf8.isEmpty()) {
+        return;
+    }
+    ensureStarted();
+    ++m_generatedPieces;
+    releaseHeldText();
+    if (m_openKind != BlockKind::Thinking) {
+        openBlock(BlockHeader{BlockKind::Thinking, {}, {}, {}});
+    }
+    m_out.contentBlockDelta(m_nextIndex - 1, DeltaKind::Thinking, utf8);
+}
+
+void ReplyShaper::thinkingSignature(QByteArrayView signature)
+{
+    if (m_finished || m_openKind != BlockKind::Thinking || signature.isEmpty()) {
+        return;
+    }
+    m_out.contentBlockDelta(m_nextIndex - 1, DeltaKind::Signature, signature);
+}
+
+void ReplyShaper::toolCallStart(int index, QByteArrayView id, QByteArrayView name)
+{
+    if (m_finished || m_toolCalls.contains(index)) {
+        return;
+    }
+    ensureStarted();
+    releaseHeldText();
+    BlockHeader header{BlockKind::ToolUse, id.isEmpty() ? Ids::toolUseId() : id.toByteArray(), name.toByteArray(), {}};
+    openBlock(header);
+    m_toolCalls.insert(index, true);
+    m_openToolCall = index;
+    m_calledTool = true;
+}
+
+void ReplyShaper::toolCallArguments(int index, QByteArrayView jsonFragment)
+{
+    if (m_finished || jsonFragment.isEmpty()) {
+        return;
+    }
+    ++m_generatedPieces;
+    // Arguments belong to the open tool_use block; a backend that goes back to an earlier call
+    // cannot be followed in a grammar with one open block, and OpenAI servers do not do it.
+    if (m_openKind == BlockKind::ToolUse && m_openToolCall == index) {
+        m_out.contentBlockDelta(m_nextIndex - 1, DeltaKind::InputJson, jsonFragment);
+    }
+}
+
+void ReplyShaper::usage(const UsageReport &report)
+{
+    if (m_finished) {
+        return;
+    }
+    if (report.inputTokens) {
+        m_reported.inputTokens = report.inputTokens;
+    }
+    if (report.outputTokens) {
+        m_reported.outputTokens = report.outputTokens;
+    }
+    ensureStarted();
+}
+
+void ReplyShaper::finished(StopReason reason)
+{
+    if (m_finished) {
+        return;
+    }
+    ensureStarted();
+    releaseHeldText();
+    // A turn that called a tool ends in tool_use whatever the backend said (Ollama says "stop").
+    complete(m_calledTool ? StopReason::ToolUse : reason, {});
+}
+
+void ReplyShaper::failed(const ApiError &error)
+{
+    if (m_finished) {
+        return;
+    }
+    m_finished = true;
+    m_out.error(error);
+    m_out.flush();
+}
+
+void ReplyShaper::flush()
+{
+    if (!m_finished) {
+        m_out.flush();
+    }
+}
+
+void ReplyShaper::openBlock(const BlockHeader &header)
+{
+    closeOpenBlock();
+    m_openKind = header.kind;
+    m_out.contentBlockStart(m_nextIndex++, header);
+}
+
+void ReplyShaper::closeOpenBlock()
+{
+    if (!m_openKind) {
+        return;
+    }
+    m_out.contentBlockStop(m_nextIndex - 1);
+    m_openKind.reset();
+    m_openToolCall = -1;
+}
+
+void ReplyShaper::complete(StopReason reason, QByteArrayView stopSequence)
+{
+    closeOpenBlock();
+    m_finished = true;
+    m_out.messageDelta(reason, stopSequence, usage());
+    m_out.messageStop();
+    m_out.flush();
+}
+
+} // namespace Switchboard::Core

@@ -1,0 +1,72 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "generationsink.h"
+#include "messageeventsink.h"
+#include "stopsequencematcher.h"
+
+#include <QtCore/QHash>
+
+#include <functional>
+#include <optional>
+
+namespace Switchboard::Core {
+
+// Turns what any backend generates into the exact Anthropic event grammar, in one place:
+// message_start on the first sign of life, one open block at a time with increasing indices, no
+// blocks for empty deltas, stop sequences matched by Switchboard (the backend is stopped on a match),
+// `tool_use` as the stop reason whenever a tool was called, and usage that is never missing.
+class ReplyShaper final : public GenerationSink
+{
+public:
+    struct Options
+    {
+        QByteArray messageId;
+        QByteArray model; // the name the client asked for
+        std::vector<QByteArray> stopSequences;
+        int estimatedInputTokens = 0; // used until the backend reports the real count
+    };
+
+    // `stopGeneration` cancels the backend once the reply is complete on our side (a stop sequence).
+    ReplyShaper(Options options, MessageEventSink &out, std::function<void()> stopGeneration);
+
+    // Sends message_start now if it has not gone out (a keep-alive ping must follow one).
+    void ensureStarted();
+    bool hasStarted() const { return m_started; }
+    bool isFinished() const { return m_finished; }
+    Usage usage() const;
+
+    void textDelta(QByteArrayView utf8) override;
+    void thinkingDelta(QByteArrayView utf8) override;
+    void thinkingSignature(QByteArrayView signature) override;
+    void toolCallStart(int index, QByteArrayView id, QByteArrayView name) override;
+    void toolCallArguments(int index, QByteArrayView jsonFragment) override;
+    void usage(const UsageReport &report) override;
+    void finished(StopReason reason) override;
+    void failed(const ApiError &error) override;
+    void flush() override;
+
+private:
+    void writeText(QByteArrayView text);
+    void releaseHeldText();
+    void openBlock(const BlockHeader &header);
+    void closeOpenBlock();
+    void complete(StopReason reason, QByteArrayView stopSequence);
+
+    Options m_options;
+    MessageEventSink &m_out;
+    std::function<void()> m_stopGeneration;
+    StopSequenceMatcher m_matcher;
+
+    bool m_started = false;
+    bool m_finished = false;
+    int m_nextIndex = 0;
+    std::optional<BlockKind> m_openKind;
+    int m_openToolCall = -1;      // backend index of the open tool_use block
+    QHash<int, bool> m_toolCalls; // backend indices already given a block
+    bool m_calledTool = false;
+    UsageReport m_reported;
+    int m_generatedPieces = 0; // deltas received: the output count when the backend reports none
+};
+
+} // namespace Switchboard::Core

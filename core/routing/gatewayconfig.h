@@ -1,0 +1,57 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "api/result.h"
+#include "backend/openai/chatrequestbuilder.h"
+#include "backend/upstreamtimeouts.h"
+#include "http/httpheaders.h"
+
+#include <QtCore/QString>
+#include <QtCore/QUrl>
+
+#include <vector>
+
+namespace Switchboard::Core {
+
+struct BackendConfig
+{
+    enum class Kind
+    {
+        OpenAi,
+        Anthropic,
+        Simulator,
+    };
+    QByteArray name;
+    Kind kind = Kind::Simulator;
+    QUrl url;
+    QByteArray apiKey;
+    HttpHeaders headers;
+    UpstreamTimeouts timeouts;
+    ThinkingStyle thinkingStyle = ThinkingStyle::Both; // OpenAI-compatible only
+    double tokensPerSecond = 60;                       // simulator only
+};
+
+struct RouteConfig
+{
+    QByteArray pattern;       // a model name or a glob ("claude-*", "*")
+    QByteArray backend;       // a backend's name
+    QByteArray upstreamModel; // the name sent upstream; empty keeps the client's
+};
+
+// Backends and model routes, from a JSON file (format in the README) or the command line.
+struct GatewayConfig
+{
+    std::vector<BackendConfig> backends;
+    std::vector<RouteConfig> routes; // first match wins
+
+    // The simulator answers every model: what runs when nothing is configured.
+    static GatewayConfig simulatorOnly();
+    // Every model goes to one backend, names passed through unchanged.
+    static GatewayConfig singleBackend(BackendConfig backend);
+
+    // Parses the config format. API keys given as `api_key_env` are read from the environment here.
+    static Result<GatewayConfig, QString> fromJson(QByteArrayView json);
+    static Result<GatewayConfig, QString> fromFile(const QString &path);
+};
+
+} // namespace Switchboard::Core

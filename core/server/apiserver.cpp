@@ -1,0 +1,212 @@
+// SPDX-License-Identifier: MIT
+#include "apiserver.h"
+
+#include "api/ids.h"
+#include "api/requestdecoder.h"
+#include "apiresponse.h"
+#include "backend/backend.h"
+#include "http/httpresponder.h"
+#include "messagesexchange.h"
+#include "modelpage.h"
+#include "routing/modelrouter.h"
+
+#include <QtCore/QLoggingCategory>
+#include <QtCore/QPointer>
+#include <QtCore/QSet>
+
+namespace Switchboard::Core {
+
+namespace {
+Q_LOGGING_CATEGORY(lcApi, "switchboard.api", QtWarningMsg)
+
+constexpr QByteArrayView ModelsPrefix = "/v1/models/";
+
+ApiError methodNotAllowed(const HttpRequest &request, QByteArrayView allowed)
+{
+    ApiError error = ApiError::invalidRequest("Method " + request.method + " is not allowed on " + request.path +
+                                              "; use " + allowed.toByteArray());
+    error.statusOverride = 405;
+    return error;
+}
+
+ApiError noRoute(const QByteArray &model)
+{
+    return ApiError::notFound("model: no route matches '" + model +
+                              "'; add a route for it (or a default route) to Switchboard's configuration");
+}
+
+} // namespace
+
+ApiServer::ApiServer(ModelRouter &router, ServerOptions options, QObject *parent)
+    : QObject(parent)
+    , m_router(router)
+    , m_options(options)
+{}
+
+ApiServer::~ApiServer() = default;
+
+QByteArray ApiServer::canonicalPath(QByteArrayView path)
+{
+    QByteArray canonical = path.toByteArray();
+    while (canonical.size() > 1 && canonical.endsWith('/')) {
+        canonical.chop(1);
+    }
+    if (canonical == "/v1/v1" || canonical.startsWith("/v1/v1/")) {
+        canonical.remove(0, 3);
+    }
+    return canonical;
+}
+
+void ApiServer::handleRequest(HttpRequest &&request, HttpResponder &&responder)
+{
+    const QByteArray requestId = Ids::requestId();
+    const QByteArray path = canonicalPath(request.path);
+
+    if (path == "/v1/messages") {
+        if (request.method != "POST") {
+            ApiResponse::sendError(responder, methodNotAllowed(request, "POST"), requestId);
+            return;
+        }
+        handleMessages(std::move(request), std::move(responder), requestId);
+        return;
+    }
+    if (path == "/v1/messages/count_tokens") {
+        if (request.method != "POST") {
+            ApiResponse::sendError(responder, methodNotAllowed(request, "POST"), requestId);
+            return;
+        }
+        handleCountTokens(std::move(request), std::move(responder), requestId);
+        return;
+    }
+    if (path == "/v1/models" || path.startsWith(ModelsPrefix)) {
+        if (request.method != "GET" && request.method != "HEAD") {
+            ApiResponse::sendError(responder, methodNotAllowed(request, "GET"), requestId);
+            return;
+        }
+        if (path == "/v1/models") {
+            handleListModels(std::move(request), std::move(responder), requestId);
+        } else {
+            // Ids may hold slashes (llama.cpp's "models/x.gguf"); SDKs percent-encode them.
+            handleGetModel(QByteArray::fromPercentEncoding(path.sliced(ModelsPrefix.size())), std::move(responder),
+                           requestId);
+        }
+        return;
+    }
+    ApiResponse::sendError(responder, ApiError::notFound("Not found: " + request.method + ' ' + request.path),
+                           requestId);
+}
+
+void ApiServer::handleMessages(HttpRequest &&request, HttpResponder &&responder, const QByteArray &requestId)
+{
+    auto decoded = RequestDecoder::decode(request.body, RequestDecoder::Endpoint::Messages);
+    if (!decoded) {
+        ApiResponse::sendError(responder, decoded.error(), requestId);
+        return;
+    }
+    const auto match = m_router.match(decoded->model);
+    if (!match) {
+        ApiResponse::sendError(responder, noRoute(decoded->model), requestId);
+        return;
+    }
+    qCDebug(lcApi) << requestId << decoded->model << "→" << match->backend->name() << match->upstreamModel;
+    auto *exchange =
+        new MessagesExchange(std::move(request), std::move(responder), requestId, std::move(decoded).value(),
+                             *match->backend, match->upstreamModel, m_options, this);
+    exchange->start();
+}
+
+QCoro::Task<> ApiServer::handleCountTokens(HttpRequest request, HttpResponder responder, QByteArray requestId)
+{
+    auto decoded = RequestDecoder::decode(request.body, RequestDecoder::Endpoint::CountTokens);
+    if (!decoded) {
+        ApiResponse::sendError(responder, decoded.error(), requestId);
+        co_return;
+    }
+    const auto match = m_router.match(decoded->model);
+    if (!match) {
+        ApiResponse::sendError(responder, noRoute(decoded->model), requestId);
+        co_return;
+    }
+    const auto count = co_await match->backend->countTokens(
+        BackendRequest{*decoded, match->upstreamModel, request.body, request.query, request.headers});
+    if (!count) {
+        ApiResponse::sendError(responder, count.error(), requestId);
+        co_return;
+    }
+    ApiResponse::sendJson(responder, "{\"input_tokens\":" + QByteArray::number(*count) + '}', requestId);
+}
+
+QCoro::Task<std::vector<ModelInfo>> ApiServer::collectModels()
+{
+    QPointer<ApiServer> self(this);
+    std::vector<ModelInfo> models;
+    QSet<QByteArray> seen;
+    for (const QByteArray &name : m_router.namedModels()) {
+        if (!seen.contains(name)) {
+            seen.insert(name);
+            models.push_back(ModelInfo{name, name, "1970-01-01T00:00:00Z"});
+        }
+    }
+    std::vector<Backend *> backends;
+    for (const auto &backend : m_router.backends()) {
+        backends.push_back(backend.get());
+    }
+    for (Backend *backend : backends) {
+        auto listed = co_await backend->listModels();
+        if (!self) {
+            co_return {};
+        }
+        if (!listed) {
+            qCInfo(lcApi) << "listing models of backend" << backend->name() << "failed:" << listed.error().message;
+            continue;
+        }
+        for (auto &model : *listed) {
+            // Only what a client could actually use by that name.
+            const auto match = m_router.match(model.id);
+            if (seen.contains(model.id) || !match || match->backend != backend || match->upstreamModel != model.id) {
+                continue;
+            }
+            seen.insert(model.id);
+            models.push_back(std::move(model));
+        }
+    }
+    co_return models;
+}
+
+QCoro::Task<> ApiServer::handleListModels(HttpRequest request, HttpResponder responder, QByteArray requestId)
+{
+    QPointer<ApiServer> self(this);
+    const auto models = co_await collectModels();
+    if (!self) {
+        co_return;
+    }
+    const auto page = ModelPage::select(models, request);
+    if (!page) {
+        ApiResponse::sendError(responder, page.error(), requestId);
+        co_return;
+    }
+    ApiResponse::sendJson(responder, page->toJson(), requestId);
+}
+
+QCoro::Task<> ApiServer::handleGetModel(QByteArray modelId, HttpResponder responder, QByteArray requestId)
+{
+    QPointer<ApiServer> self(this);
+    const auto models = co_await collectModels();
+    if (!self) {
+        co_return;
+    }
+    for (const auto &model : models) {
+        if (model.id == modelId) {
+            ApiResponse::sendJson(responder, modelInfoJson(model), requestId);
+            co_return;
+        }
+    }
+    // A wildcard route serves names no backend lists; they exist as far as a client can tell.
+    if (m_router.match(modelId)) {
+        ApiResponse::sendJson(responder, modelInfoJson(ModelInfo{modelId, modelId, "1970-01-01T00:00:00Z"}), requestId);
+        co_return;
+    }
+    ApiResponse::sendError(responder, ApiError::notFound("model: " + modelId), requestId);
+}
+
+} // namespace Switchboard::Core

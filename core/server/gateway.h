@@ -1,0 +1,51 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "api/result.h"
+#include "http/httpserverlimits.h"
+#include "routing/gatewayconfig.h"
+#include "serveroptions.h"
+
+#include <QtCore/QObject>
+#include <QtCore/QUrl>
+#include <QtNetwork/QHostAddress>
+
+#include <memory>
+
+namespace Switchboard::Core {
+
+class ApiServer;
+class HttpClient;
+class HttpServer;
+class ModelRouter;
+
+// Switchboard's server, assembled: the upstream client, the backends and routes, the API and the
+// HTTP listener. Lives on one thread (the worker thread under the GUI, the main one headless).
+class Gateway final : public QObject
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(Gateway)
+
+public:
+    explicit Gateway(const GatewayConfig &config, ServerOptions options = {}, HttpServerLimits limits = {},
+                     QObject *parent = nullptr);
+    ~Gateway() override;
+
+    Result<quint16, QString> listen(const QHostAddress &address, quint16 port);
+    // Stops accepting; connections close as their current responses end.
+    void closeGracefully();
+    int connectionCount() const;
+    QUrl baseUrl() const;
+
+Q_SIGNALS:
+    void connectionCountChanged(int count);
+
+private:
+    // Declaration order is destruction order, reversed: the listener goes first, the client last.
+    HttpClient *m_client;
+    std::unique_ptr<ModelRouter> m_router;
+    ApiServer *m_api;
+    HttpServer *m_http;
+};
+
+} // namespace Switchboard::Core

@@ -1,0 +1,93 @@
+// SPDX-License-Identifier: MIT
+#include "messagesexchange.h"
+
+#include "api/ids.h"
+#include "api/tokenestimator.h"
+#include "jsonmessagewriter.h"
+#include "relaywriter.h"
+#include "reply/replyshaper.h"
+#include "ssemessagewriter.h"
+
+namespace Switchboard::Core {
+
+MessagesExchange::MessagesExchange(HttpRequest request, HttpResponder responder, QByteArray requestId,
+                                   MessagesRequest decoded, Backend &backend, QByteArray upstreamModel,
+                                   const ServerOptions &options, QObject *parent)
+    : QObject(parent)
+    , m_request(std::move(request))
+    , m_responder(std::move(responder))
+    , m_requestId(std::move(requestId))
+    , m_decoded(std::move(decoded))
+    , m_backend(backend)
+    , m_upstreamModel(std::move(upstreamModel))
+    , m_options(options)
+{}
+
+MessagesExchange::~MessagesExchange()
+{
+    stopBackend();
+}
+
+void MessagesExchange::start()
+{
+    m_responder.setClientGoneHandler([this] { onClientGone(); });
+    BackendRequest request{m_decoded, m_upstreamModel, m_request.body, m_request.query, m_request.headers};
+    auto call = m_backend.startMessage(request, *this);
+    m_call = std::move(call);
+    if (m_done) {
+        stopBackend(); // it answered synchronously (an error, or an instant simulator)
+    }
+}
+
+GenerationSink &MessagesExchange::generation()
+{
+    if (!m_shaper) {
+        auto finished = [this] {
+            onFinished();
+        };
+        if (m_decoded.stream) {
+            m_writer = std::make_unique<SseMessageWriter>(
+                m_responder, m_requestId, m_options, [this] { m_shaper->ensureStarted(); }, finished);
+        } else {
+            m_writer = std::make_unique<JsonMessageWriter>(m_responder, m_requestId, finished);
+        }
+        ReplyShaper::Options options{Ids::messageId(), m_decoded.model, m_decoded.stopSequences,
+                                     TokenEstimator::countRequest(m_decoded)};
+        m_shaper = std::make_unique<ReplyShaper>(std::move(options), *m_writer, [this] { stopBackend(); });
+    }
+    return *m_shaper;
+}
+
+RelaySink &MessagesExchange::relay()
+{
+    if (!m_relay) {
+        m_relay = std::make_unique<RelayWriter>(m_responder, m_requestId, [this] { onFinished(); });
+    }
+    return *m_relay;
+}
+
+void MessagesExchange::stopBackend()
+{
+    if (m_call) {
+        m_call->cancel();
+    }
+}
+
+void MessagesExchange::onClientGone()
+{
+    stopBackend();
+    onFinished();
+}
+
+void MessagesExchange::onFinished()
+{
+    if (m_done) {
+        return;
+    }
+    m_done = true;
+    stopBackend();
+    // Not now: we may be deep inside the backend's own callback.
+    deleteLater();
+}
+
+} // namespace Switchboard::Core

@@ -1,0 +1,63 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "api/messagesrequest.h"
+#include "backend/backend.h"
+#include "backend/replytarget.h"
+#include "http/httprequest.h"
+#include "http/httpresponder.h"
+#include "serveroptions.h"
+
+#include <QtCore/QObject>
+
+#include <memory>
+
+namespace Switchboard::Core {
+
+class MessageEventSink;
+class RelayWriter;
+class ReplyShaper;
+
+// One POST /v1/messages, from the routed request to the last byte of the answer. It owns the
+// responder, the backend call and the writer, and deletes itself when the answer has ended or the
+// client has gone — in which case the backend call is cancelled at once.
+class MessagesExchange final
+    : public QObject
+    , public ReplyTarget
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(MessagesExchange)
+
+public:
+    MessagesExchange(HttpRequest request, HttpResponder responder, QByteArray requestId, MessagesRequest decoded,
+                     Backend &backend, QByteArray upstreamModel, const ServerOptions &options,
+                     QObject *parent = nullptr);
+    ~MessagesExchange() override;
+
+    void start();
+
+    GenerationSink &generation() override;
+    RelaySink &relay() override;
+
+private:
+    void onClientGone();
+    void onFinished();
+    void stopBackend();
+
+    HttpRequest m_request;
+    HttpResponder m_responder;
+    QByteArray m_requestId;
+    MessagesRequest m_decoded;
+    Backend &m_backend;
+    QByteArray m_upstreamModel;
+    ServerOptions m_options;
+
+    // Declared before the call so they outlive it: the call may report into them while it stops.
+    std::unique_ptr<MessageEventSink> m_writer;
+    std::unique_ptr<ReplyShaper> m_shaper;
+    std::unique_ptr<RelayWriter> m_relay;
+    std::unique_ptr<BackendCall> m_call;
+    bool m_done = false;
+};
+
+} // namespace Switchboard::Core

@@ -1,0 +1,123 @@
+// SPDX-License-Identifier: MIT
+#include "ssemessagewriter.h"
+
+#include "apiresponse.h"
+#include "http/httpresponder.h"
+
+#include <QtCore/QTimerEvent>
+
+namespace Switchboard::Core {
+
+SseMessageWriter::SseMessageWriter(HttpResponder &responder, QByteArray requestId, const ServerOptions &options,
+                                   std::function<void()> ensureStarted, std::function<void()> finished)
+    : m_responder(responder)
+    , m_requestId(std::move(requestId))
+    , m_options(options)
+    , m_ensureStarted(std::move(ensureStarted))
+    , m_finished(std::move(finished))
+    , m_encoder(m_pending, m_requestId)
+{
+    m_pingTimer.start(int(m_options.pingInterval.count()), this);
+}
+
+SseMessageWriter::~SseMessageWriter() = default;
+
+void SseMessageWriter::messageStart(const MessageHeader &header)
+{
+    if (!m_headersSent) {
+        HttpHeaders headers = ApiResponse::headers(m_requestId, "text/event-stream; charset=utf-8");
+        headers.append("Cache-Control", "no-cache");
+        headers.append("X-Accel-Buffering", "no"); // tells nginx-style proxies not to buffer
+        m_responder.beginStream(200, headers);
+        m_headersSent = true;
+    }
+    m_encoder.messageStart(header);
+    // As the Anthropic API does: a ping right after message_start.
+    m_encoder.ping();
+}
+
+void SseMessageWriter::contentBlockStart(int index, const BlockHeader &block)
+{
+    m_encoder.contentBlockStart(index, block);
+}
+
+void SseMessageWriter::contentBlockDelta(int index, DeltaKind kind, QByteArrayView payload)
+{
+    m_encoder.contentBlockDelta(index, kind, payload);
+}
+
+void SseMessageWriter::contentBlockStop(int index)
+{
+    m_encoder.contentBlockStop(index);
+}
+
+void SseMessageWriter::messageDelta(StopReason reason, QByteArrayView stopSequence, const Usage &usage)
+{
+    m_encoder.messageDelta(reason, stopSequence, usage);
+}
+
+void SseMessageWriter::messageStop()
+{
+    m_encoder.messageStop();
+    flush();
+    end();
+}
+
+void SseMessageWriter::error(const ApiError &error)
+{
+    if (m_ended) {
+        return;
+    }
+    if (!m_headersSent) {
+        m_pending.clear();
+        ApiResponse::sendError(m_responder, error, m_requestId);
+        m_headersSent = true;
+        m_ended = true;
+        m_pingTimer.stop();
+        m_finished();
+        return;
+    }
+    m_encoder.error(error);
+    flush();
+    end();
+}
+
+void SseMessageWriter::flush()
+{
+    if (m_pending.isEmpty() || !m_headersSent || m_ended) {
+        return;
+    }
+    m_responder.writeStream(m_pending);
+    m_pending.clear();
+    m_pingTimer.start(int(m_options.pingInterval.count()), this);
+}
+
+void SseMessageWriter::end()
+{
+    if (m_ended) {
+        return;
+    }
+    m_ended = true;
+    m_pingTimer.stop();
+    m_responder.endStream();
+    m_finished();
+}
+
+void SseMessageWriter::timerEvent(QTimerEvent *event)
+{
+    if (event->timerId() != m_pingTimer.timerId()) {
+        QObject::timerEvent(event);
+        return;
+    }
+    if (m_ended) {
+        m_pingTimer.stop();
+        return;
+    }
+    if (!m_headersSent) {
+        m_ensureStarted(); // commits to 200 + message_start; later failures become error events
+    }
+    m_encoder.ping();
+    flush();
+}
+
+} // namespace Switchboard::Core

@@ -1,0 +1,281 @@
+// SPDX-License-Identifier: MIT
+#include "api/requestdecoder.h"
+#include "backend/openai/chatrequestbuilder.h"
+
+#include <QtCore/QFile>
+#include <QtCore/QJsonArray>
+#include <QtCore/QJsonDocument>
+#include <QtCore/QJsonObject>
+#include <QtTest/QTest>
+
+using namespace Switchboard::Core;
+using namespace Qt::StringLiterals;
+
+// Anthropic Messages → OpenAI Chat Completions, compared as JSON values (key order aside).
+class TestChatRequestBuilder final : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void translation_data();
+    void translation();
+    void parameters_areCarriedOver();
+    void stopSequences_areNotSentUpstream();
+    void binaryDocuments_areRefused();
+    void notes_sayWhatWasDropped();
+    void claudeCodeRequest_translates();
+    void thinking_usesTheConfiguredSwitch_data();
+    void thinking_usesTheConfiguredSwitch();
+};
+
+namespace {
+
+QJsonObject translate(const QByteArray &anthropic, ChatRequestOptions options = {})
+{
+    const auto decoded = RequestDecoder::decode(anthropic, RequestDecoder::Endpoint::Messages);
+    if (!decoded) {
+        qWarning("decode failed: %s", decoded.error().message.constData());
+        return {};
+    }
+    if (options.upstreamModel.isEmpty()) {
+        options.upstreamModel = "up";
+    }
+    const auto translated = buildChatRequest(*decoded, options);
+    if (!translated) {
+        qWarning("translate failed: %s", translated.error().message.constData());
+        return {};
+    }
+    QJsonParseError error;
+    const auto document = QJsonDocument::fromJson(translated->body, &error);
+    if (error.error != QJsonParseError::NoError) {
+        qWarning("invalid JSON produced: %s", translated->body.constData());
+    }
+    return document.object();
+}
+
+QJsonArray messagesOf(const QByteArray &anthropicMessages, const QByteArray &extra = {})
+{
+    return translate(R"({"model":"m","max_tokens":10,)" + extra + R"("messages":)" + anthropicMessages + "}")
+        .value(u"messages")
+        .toArray();
+}
+
+QJsonArray json(const QByteArray &text)
+{
+    return QJsonDocument::fromJson(text).array();
+}
+
+} // namespace
+
+void TestChatRequestBuilder::translation_data()
+{
+    QTest::addColumn<QByteArray>("system");
+    QTest::addColumn<QByteArray>("messages");
+    QTest::addColumn<QByteArray>("expected");
+
+    QTest::addRow("plain text") << QByteArray() << QByteArray(R"([{"role":"user","content":"hi"}])")
+                                << QByteArray(R"([{"role":"user","content":"hi"}])");
+    QTest::addRow("system string") << QByteArray(R"("system":"be brief",)")
+                                   << QByteArray(R"([{"role":"user","content":"hi"}])")
+                                   << QByteArray(
+                                          R"([{"role":"system","content":"be brief"},{"role":"user","content":"hi"}])");
+    QTest::addRow("system blocks and folded system messages")
+        << QByteArray(R"("system":[{"type":"text","text":"a"},{"type":"text","text":"b"}],)")
+        << QByteArray(
+               R"([{"role":"user","content":"hi"},{"role":"system","content":"c"},{"role":"user","content":"more"}])")
+        << QByteArray(R"([{"role":"system","content":"a\n\nb\n\nc"},
+                          {"role":"user","content":[{"type":"text","text":"hi"},{"type":"text","text":"more"}]}])");
+    QTest::addRow("multi-turn") << QByteArray()
+                                << QByteArray(R"([{"role":"user","content":"q1"},{"role":"assistant","content":"a1"},
+                                                  {"role":"user","content":"q2"}])")
+                                << QByteArray(R"([{"role":"user","content":"q1"},{"role":"assistant","content":"a1"},
+                                                  {"role":"user","content":"q2"}])");
+    QTest::addRow("consecutive user turns merge")
+        << QByteArray()
+        << QByteArray(R"([{"role":"user","content":"a"},{"role":"user","content":[{"type":"text","text":"b"}]}])")
+        << QByteArray(R"([{"role":"user","content":[{"type":"text","text":"a"},{"type":"text","text":"b"}]}])");
+    QTest::addRow("images") << QByteArray() << QByteArray(R"([{"role":"user","content":[
+                                 {"type":"text","text":"what is this"},
+                                 {"type":"image","source":{"type":"base64","media_type":"image/png","data":"iVBOR"}},
+                                 {"type":"image","source":{"type":"url","url":"https://e.com/a.jpg"}}]}])")
+                            << QByteArray(R"([{"role":"user","content":[
+                                 {"type":"text","text":"what is this"},
+                                 {"type":"image_url","image_url":{"url":"data:image/png;base64,iVBOR"}},
+                                 {"type":"image_url","image_url":{"url":"https://e.com/a.jpg"}}]}])");
+    QTest::addRow("text document") << QByteArray()
+                                   << QByteArray(R"([{"role":"user","content":[{"type":"document","title":"Spec",
+                                        "source":{"type":"text","media_type":"text/plain","data":"body"}}]}])")
+                                   << QByteArray(R"([{"role":"user","content":"Spec\n\nbody"}])");
+    QTest::addRow("tool loop: results first, right after the call, then the turn's text")
+        << QByteArray() << QByteArray(R"([{"role":"user","content":"weather?"},
+              {"role":"assistant","content":[{"type":"text","text":"checking"},
+                  {"type":"tool_use","id":"toolu_1","name":"get_weather","input":{"city":"Paris"}},
+                  {"type":"tool_use","id":"toolu_2","name":"get_weather","input":{"city":"Rome"}}]},
+              {"role":"user","content":[{"type":"text","text":"and?"},
+                  {"type":"tool_result","tool_use_id":"toolu_1","content":"18C"},
+                  {"type":"tool_result","tool_use_id":"toolu_2","is_error":true,"content":[{"type":"text","text":"timeout"}]}]}])")
+        << QByteArray(R"([{"role":"user","content":"weather?"},
+              {"role":"assistant","content":"checking","tool_calls":[
+                  {"id":"toolu_1","type":"function","function":{"name":"get_weather","arguments":"{\"city\":\"Paris\"}"}},
+                  {"id":"toolu_2","type":"function","function":{"name":"get_weather","arguments":"{\"city\":\"Rome\"}"}}]},
+              {"role":"tool","tool_call_id":"toolu_1","content":"18C"},
+              {"role":"tool","tool_call_id":"toolu_2","content":"Error: timeout"},
+              {"role":"user","content":"and?"}])");
+    QTest::addRow("tool call without text has null content")
+        << QByteArray() << QByteArray(R"([{"role":"user","content":"x"},
+              {"role":"assistant","content":[{"type":"tool_use","id":"t","name":"f","input":{}}]},
+              {"role":"user","content":[{"type":"tool_result","tool_use_id":"t"}]}])")
+        << QByteArray(R"([{"role":"user","content":"x"},
+              {"role":"assistant","content":null,"tool_calls":[{"id":"t","type":"function","function":{"name":"f","arguments":"{}"}}]},
+              {"role":"tool","tool_call_id":"t","content":""}])");
+    QTest::addRow("thinking history becomes reasoning_content") << QByteArray()
+                                                                << QByteArray(R"([{"role":"user","content":"x"},
+              {"role":"assistant","content":[{"type":"thinking","thinking":"hmm","signature":"s"},
+                  {"type":"redacted_thinking","data":"zzz"},{"type":"text","text":"42"}]},
+              {"role":"user","content":"y"}])") << QByteArray(R"([{"role":"user","content":"x"},
+              {"role":"assistant","content":"42","reasoning_content":"hmm"},
+              {"role":"user","content":"y"}])");
+    QTest::addRow("prefill stays last")
+        << QByteArray() << QByteArray(R"([{"role":"user","content":"x"},{"role":"assistant","content":"{"}])")
+        << QByteArray(R"([{"role":"user","content":"x"},{"role":"assistant","content":"{"}])");
+}
+
+void TestChatRequestBuilder::translation()
+{
+    QFETCH(QByteArray, system);
+    QFETCH(QByteArray, messages);
+    QFETCH(QByteArray, expected);
+    const QJsonArray actual = messagesOf(messages, system);
+    QCOMPARE(actual, json(expected));
+}
+
+void TestChatRequestBuilder::parameters_areCarriedOver()
+{
+    const QJsonObject body = translate(R"({"model":"client","max_tokens":321,"temperature":0.25,"top_p":0.5,"top_k":7,
+        "stream":false,"metadata":{"user_id":"u"},
+        "tools":[{"name":"f","description":"does f","input_schema":{"type":"object","properties":{"b":{"type":"string"},"a":{"type":"integer"}}}}],
+        "tool_choice":{"type":"tool","name":"f","disable_parallel_tool_use":true},
+        "messages":[{"role":"user","content":"x"}]})");
+    QCOMPARE(body[u"model"].toString(), u"up");
+    QCOMPARE(body[u"max_tokens"].toInt(), 321);
+    QCOMPARE(body[u"temperature"].toDouble(), 0.25);
+    QCOMPARE(body[u"top_p"].toDouble(), 0.5);
+    QCOMPARE(body[u"top_k"].toInt(), 7);
+    // Always streamed upstream, whatever the client asked: one path, early stops, time to first token.
+    QCOMPARE(body[u"stream"].toBool(), true);
+    QCOMPARE(body[u"stream_options"][u"include_usage"].toBool(), true);
+    QVERIFY(!body.contains(u"user"));
+    const QJsonObject function = body[u"tools"][0][u"function"].toObject();
+    QCOMPARE(body[u"tools"][0][u"type"].toString(), u"function");
+    QCOMPARE(function[u"name"].toString(), u"f");
+    QCOMPARE(function[u"description"].toString(), u"does f");
+    QCOMPARE(function[u"parameters"][u"properties"][u"a"][u"type"].toString(), u"integer");
+    QCOMPARE(body[u"tool_choice"][u"function"][u"name"].toString(), u"f");
+    QCOMPARE(body[u"parallel_tool_calls"].toBool(true), false);
+}
+
+void TestChatRequestBuilder::stopSequences_areNotSentUpstream()
+{
+    const QJsonObject body = translate(R"({"model":"m","max_tokens":5,"stop_sequences":["END"],
+        "messages":[{"role":"user","content":"x"}]})");
+    QVERIFY(!body.contains(u"stop"));
+    QVERIFY(!body.contains(u"stop_sequences"));
+    QVERIFY(!body.contains(u"temperature"));
+    QVERIFY(!body.contains(u"top_k"));
+}
+
+void TestChatRequestBuilder::binaryDocuments_areRefused()
+{
+    const auto decoded = RequestDecoder::decode(R"({"model":"m","max_tokens":5,"messages":[{"role":"user","content":[
+        {"type":"text","text":"read"},
+        {"type":"document","source":{"type":"base64","media_type":"application/pdf","data":"JVBERi0="}}]}]})",
+                                                RequestDecoder::Endpoint::Messages);
+    QVERIFY(decoded.ok());
+    const auto translated = buildChatRequest(*decoded, {});
+    QVERIFY(!translated.ok());
+    QCOMPARE(translated.error().httpStatus(), 400);
+    QVERIFY(translated.error().message.startsWith("messages.0.content.1: application/pdf documents"));
+}
+
+void TestChatRequestBuilder::notes_sayWhatWasDropped()
+{
+    const auto decoded = RequestDecoder::decode(R"({"model":"m","max_tokens":5,"stop_sequences":["x"],
+        "tools":[{"type":"web_search_20250305","name":"web_search"}],
+        "messages":[{"role":"user","content":"x"},{"role":"system","content":"s"},
+            {"role":"assistant","content":[{"type":"redacted_thinking","data":"z"},{"type":"text","text":"a"}]},
+            {"role":"user","content":"y"}]})",
+                                                RequestDecoder::Endpoint::Messages);
+    QVERIFY(decoded.ok());
+    const auto translated = buildChatRequest(*decoded, {});
+    QVERIFY(translated.ok());
+    const QByteArray notes = QByteArrayList(translated->notes.begin(), translated->notes.end()).join('\n');
+    QVERIFY2(notes.contains("folded 1 `role: system` message(s)"), notes.constData());
+    QVERIFY2(notes.contains("dropped a redacted_thinking block"), notes.constData());
+    QVERIFY2(notes.contains("dropped server tool 'web_search'"), notes.constData());
+    QVERIFY2(notes.contains("stop_sequences are matched by Switchboard"), notes.constData());
+}
+
+void TestChatRequestBuilder::claudeCodeRequest_translates()
+{
+    QFile file(qEnvironmentVariable("SWITCHBOARD_TEST_DATA") + u"/claude-code/02-tool-result-request.json");
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    const QByteArray request =
+        QJsonDocument(QJsonDocument::fromJson(file.readAll()).object()[u"body"].toObject()).toJson();
+    const QJsonObject body = translate(request);
+    const QJsonArray messages = body[u"messages"].toArray();
+    QCOMPARE(messages[0][u"role"].toString(), u"system");
+    QVERIFY(messages[0][u"content"].toString().contains(u"# Environment")); // the folded system message
+    QCOMPARE(messages[1][u"role"].toString(), u"user");
+    QCOMPARE(messages[2][u"role"].toString(), u"assistant");
+    QCOMPARE(messages[2][u"tool_calls"][0][u"function"][u"name"].toString(), u"Bash");
+    QCOMPARE(messages[3][u"role"].toString(), u"tool");
+    QCOMPARE(messages[3][u"tool_call_id"].toString(), u"toolu_HKwoQaSCbFORyx3VBlcaVfux");
+    QCOMPARE(messages.size(), 4);
+    QCOMPARE(body[u"tools"].toArray().size(), 12);
+}
+
+void TestChatRequestBuilder::thinking_usesTheConfiguredSwitch_data()
+{
+    QTest::addColumn<int>("style");
+    QTest::addColumn<QByteArray>("thinking");
+    QTest::addColumn<QByteArray>("expectedKwargs");
+    QTest::addColumn<QByteArray>("expectedEffort");
+
+    QTest::addRow("enabled, both") << int(ThinkingStyle::Both)
+                                   << QByteArray(R"({"type":"enabled","budget_tokens":4000})") << QByteArray("true")
+                                   << QByteArray("medium");
+    QTest::addRow("small budget") << int(ThinkingStyle::ReasoningEffort)
+                                  << QByteArray(R"({"type":"enabled","budget_tokens":1024})") << QByteArray()
+                                  << QByteArray("low");
+    QTest::addRow("disabled switches it off")
+        << int(ThinkingStyle::ChatTemplateKwargs) << QByteArray(R"({"type":"disabled"})") << QByteArray("false")
+        << QByteArray();
+    QTest::addRow("never") << int(ThinkingStyle::None) << QByteArray(R"({"type":"adaptive"})") << QByteArray()
+                           << QByteArray();
+}
+
+void TestChatRequestBuilder::thinking_usesTheConfiguredSwitch()
+{
+    QFETCH(int, style);
+    QFETCH(QByteArray, thinking);
+    QFETCH(QByteArray, expectedKwargs);
+    QFETCH(QByteArray, expectedEffort);
+    ChatRequestOptions options;
+    options.thinkingStyle = ThinkingStyle(style);
+    const QJsonObject body = translate(R"({"model":"m","max_tokens":8000,"thinking":)" + thinking +
+                                           R"(,"messages":[{"role":"user","content":"x"}]})",
+                                       options);
+    if (expectedKwargs.isEmpty()) {
+        QVERIFY(!body.contains(u"chat_template_kwargs"));
+    } else {
+        QCOMPARE(body[u"chat_template_kwargs"][u"enable_thinking"].toBool(), expectedKwargs == "true");
+    }
+    if (expectedEffort.isEmpty()) {
+        QVERIFY(!body.contains(u"reasoning_effort"));
+    } else {
+        QCOMPARE(body[u"reasoning_effort"].toString().toUtf8(), expectedEffort);
+    }
+}
+
+QTEST_GUILESS_MAIN(TestChatRequestBuilder)
+#include "tst_chatrequestbuilder.moc"

@@ -1,0 +1,284 @@
+// SPDX-License-Identifier: MIT
+#include "recordingsinks.h"
+#include "reply/messageassembler.h"
+#include "reply/replyshaper.h"
+#include "reply/stopsequencematcher.h"
+
+#include <QtCore/QJsonArray>
+#include <QtCore/QJsonDocument>
+#include <QtCore/QJsonObject>
+#include <QtTest/QTest>
+
+using namespace Switchboard::Core;
+using namespace Switchboard::Test;
+
+// Stop-sequence matching and the event grammar every backend's output is shaped into.
+class TestReplyShaper final : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void matcher_findsTheFirstSequence_data();
+    void matcher_findsTheFirstSequence();
+    void matcher_holdsBackOnlyWhatCouldMatch();
+    void matcher_findsASequenceAtEverySplit();
+    void shaper_textReply();
+    void shaper_skipsEmptyDeltas();
+    void shaper_stopSequenceAcrossChunks_stopsTheBackend();
+    void shaper_toolCallMakesStopReasonToolUse();
+    void shaper_blocksOpenOneAtATime();
+    void shaper_failureBeforeOutput_isAnError();
+    void shaper_failureAfterOutput_endsWithErrorNotStop();
+    void shaper_usesEstimateUntilTheBackendCounts();
+    void assembler_buildsAMessage();
+    void assembler_repairsBrokenToolInput();
+};
+
+namespace {
+
+struct Step
+{
+    QByteArrayList emitted;
+    int matched = -1;
+};
+
+Step feedAll(StopSequenceMatcher &matcher, const QByteArrayList &chunks)
+{
+    Step result;
+    for (const auto &chunk : chunks) {
+        const auto step = matcher.feed(chunk);
+        if (!step.text.isEmpty()) {
+            result.emitted.append(step.text);
+        }
+        if (step.matchedSequence >= 0) {
+            result.matched = step.matchedSequence;
+            return result;
+        }
+    }
+    const QByteArray rest = matcher.flush();
+    if (!rest.isEmpty()) {
+        result.emitted.append(rest);
+    }
+    return result;
+}
+
+ReplyShaper::Options options(std::vector<QByteArray> stops = {})
+{
+    return ReplyShaper::Options{"msg_1", "client-model", std::move(stops), 42};
+}
+
+} // namespace
+
+void TestReplyShaper::matcher_findsTheFirstSequence_data()
+{
+    QTest::addColumn<QByteArrayList>("sequences");
+    QTest::addColumn<QByteArrayList>("chunks");
+    QTest::addColumn<QByteArray>("text");
+    QTest::addColumn<int>("matched");
+
+    QTest::addRow("no sequences") << QByteArrayList{} << QByteArrayList{"a", "b"} << QByteArray("ab") << -1;
+    QTest::addRow("no match") << QByteArrayList{"END"} << QByteArrayList{"hello ", "world"} << QByteArray("hello world")
+                              << -1;
+    QTest::addRow("match inside a chunk")
+        << QByteArrayList{"END"} << QByteArrayList{"one END two"} << QByteArray("one ") << 0;
+    QTest::addRow("match across chunks") << QByteArrayList{"END"} << QByteArrayList{"one E", "N", "D two"}
+                                         << QByteArray("one ") << 0;
+    QTest::addRow("match at the start") << QByteArrayList{"END"} << QByteArrayList{"END"} << QByteArray() << 0;
+    QTest::addRow("held prefix that does not match is released")
+        << QByteArrayList{"END"} << QByteArrayList{"EN", "X"} << QByteArray("ENX") << -1;
+    QTest::addRow("the sequence completed first wins")
+        << QByteArrayList{"abc", "b"} << QByteArrayList{"xabc"} << QByteArray("xa") << 1;
+    QTest::addRow("same end: the longer one")
+        << QByteArrayList{"b", "ab"} << QByteArrayList{"xab"} << QByteArray("x") << 1;
+    QTest::addRow("newlines") << QByteArrayList{"\n\nHuman:"} << QByteArrayList{"Sure.\n", "\nHum", "an: hi"}
+                              << QByteArray("Sure.") << 0;
+    QTest::addRow("multibyte text") << QByteArrayList{"\xc3\xa9t\xc3\xa9"}
+                                    << QByteArrayList{"un \xc3\xa9", "t\xc3\xa9 chaud"} << QByteArray("un ") << 0;
+}
+
+void TestReplyShaper::matcher_findsTheFirstSequence()
+{
+    QFETCH(QByteArrayList, sequences);
+    QFETCH(QByteArrayList, chunks);
+    QFETCH(QByteArray, text);
+    QFETCH(int, matched);
+    StopSequenceMatcher matcher(std::vector<QByteArray>(sequences.begin(), sequences.end()));
+    const auto result = feedAll(matcher, chunks);
+    QCOMPARE(result.emitted.join(), text);
+    QCOMPARE(result.matched, matched);
+}
+
+void TestReplyShaper::matcher_holdsBackOnlyWhatCouldMatch()
+{
+    StopSequenceMatcher matcher({"STOP"});
+    QCOMPARE(matcher.feed("hello S").text, QByteArray("hello "));
+    QCOMPARE(matcher.feed("T").text, QByteArray());
+    QCOMPARE(matcher.feed("x").text, QByteArray("STx"));
+    QCOMPARE(matcher.feed("plain").text, QByteArray("plain"));
+}
+
+void TestReplyShaper::matcher_findsASequenceAtEverySplit()
+{
+    const QByteArray text = "The answer is 42.\n\nHuman: thanks";
+    for (qsizetype a = 1; a < text.size(); ++a) {
+        for (qsizetype b = a + 1; b < text.size(); b += 3) {
+            StopSequenceMatcher matcher({"\n\nHuman:", "zzz"});
+            const auto result = feedAll(matcher, {text.left(a), text.mid(a, b - a), text.mid(b)});
+            QCOMPARE(result.emitted.join(), QByteArray("The answer is 42."));
+            QCOMPARE(result.matched, 0);
+        }
+    }
+}
+
+void TestReplyShaper::shaper_textReply()
+{
+    RecordingEventSink out;
+    ReplyShaper shaper(options(), out, {});
+    shaper.textDelta("Hel");
+    shaper.textDelta("lo");
+    shaper.usage(UsageReport{33, 2});
+    shaper.finished(StopReason::EndTurn);
+    QCOMPARE(out.lines,
+             QByteArrayList({"message_start client-model in=42", "block_start 0 text", "delta 0 text Hel",
+                             "delta 0 text lo", "block_stop 0", "message_delta end_turn in=33 out=2", "message_stop"}));
+}
+
+void TestReplyShaper::shaper_skipsEmptyDeltas()
+{
+    RecordingEventSink out;
+    ReplyShaper shaper(options(), out, {});
+    shaper.textDelta("");
+    shaper.toolCallStart(0, "call_1", "f");
+    shaper.toolCallArguments(0, "");
+    shaper.toolCallArguments(0, "{}");
+    shaper.finished(StopReason::EndTurn);
+    QCOMPARE(out.lines,
+             QByteArrayList({"message_start client-model in=42", "block_start 0 tool_use call_1 f", "delta 0 json {}",
+                             "block_stop 0", "message_delta tool_use in=42 out=1", "message_stop"}));
+}
+
+void TestReplyShaper::shaper_stopSequenceAcrossChunks_stopsTheBackend()
+{
+    RecordingEventSink out;
+    int stops = 0;
+    ReplyShaper shaper(options({"STOP"}), out, [&] { ++stops; });
+    shaper.textDelta("one ST");
+    shaper.textDelta("OP two");
+    shaper.textDelta("three"); // a backend that has not noticed yet
+    shaper.finished(StopReason::EndTurn);
+    QCOMPARE(stops, 1);
+    QVERIFY(shaper.isFinished());
+    QCOMPARE(out.lines,
+             QByteArrayList({"message_start client-model in=42", "block_start 0 text", "delta 0 text one ",
+                             "block_stop 0", "message_delta stop_sequence seq=STOP in=42 out=2", "message_stop"}));
+}
+
+void TestReplyShaper::shaper_toolCallMakesStopReasonToolUse()
+{
+    RecordingEventSink out;
+    ReplyShaper shaper(options(), out, {});
+    shaper.textDelta("checking");
+    shaper.toolCallStart(0, "", "get_weather");
+    shaper.toolCallArguments(0, "{\"city\":");
+    shaper.toolCallArguments(0, "\"Paris\"}");
+    shaper.finished(StopReason::EndTurn); // Ollama says "stop" after tool calls
+    QCOMPARE(out.lines.size(), 10);
+    QVERIFY(out.lines[4].startsWith("block_start 1 tool_use toolu_01")); // an id is made when the backend has none
+    QCOMPARE(out.lines[8], QByteArray("message_delta tool_use in=42 out=3"));
+}
+
+void TestReplyShaper::shaper_blocksOpenOneAtATime()
+{
+    RecordingEventSink out;
+    ReplyShaper shaper(options(), out, {});
+    shaper.thinkingDelta("hmm");
+    shaper.thinkingSignature("sig");
+    shaper.textDelta("a");
+    shaper.toolCallStart(0, "t1", "f");
+    shaper.toolCallStart(1, "t2", "g");
+    shaper.toolCallArguments(0, "{\"late\":1}"); // an earlier call cannot be reopened
+    shaper.toolCallArguments(1, "{}");
+    shaper.textDelta("b");
+    shaper.finished(StopReason::ToolUse);
+    QCOMPARE(out.lines,
+             QByteArrayList({"message_start client-model in=42", "block_start 0 thinking", "delta 0 thinking hmm",
+                             "delta 0 signature sig", "block_stop 0", "block_start 1 text", "delta 1 text a",
+                             "block_stop 1", "block_start 2 tool_use t1 f", "block_stop 2",
+                             "block_start 3 tool_use t2 g", "delta 3 json {}", "block_stop 3", "block_start 4 text",
+                             "delta 4 text b", "block_stop 4", "message_delta tool_use in=42 out=5", "message_stop"}));
+}
+
+void TestReplyShaper::shaper_failureBeforeOutput_isAnError()
+{
+    RecordingEventSink out;
+    ReplyShaper shaper(options(), out, {});
+    shaper.failed(ApiError::overloaded("busy"));
+    shaper.textDelta("late");
+    QCOMPARE(out.lines, QByteArrayList({"error overloaded_error busy"}));
+    QVERIFY(!shaper.hasStarted());
+}
+
+void TestReplyShaper::shaper_failureAfterOutput_endsWithErrorNotStop()
+{
+    RecordingEventSink out;
+    ReplyShaper shaper(options(), out, {});
+    shaper.textDelta("partial");
+    shaper.failed(ApiError::internal("died"));
+    shaper.finished(StopReason::EndTurn);
+    QCOMPARE(out.lines.last(), QByteArray("error api_error died"));
+    QVERIFY(!out.lines.contains("message_stop"));
+}
+
+void TestReplyShaper::shaper_usesEstimateUntilTheBackendCounts()
+{
+    RecordingEventSink out;
+    ReplyShaper shaper(options(), out, {});
+    shaper.textDelta("a");
+    shaper.textDelta("b");
+    shaper.finished(StopReason::MaxTokens);
+    QCOMPARE(out.lines.at(out.lines.size() - 2), QByteArray("message_delta max_tokens in=42 out=2"));
+}
+
+void TestReplyShaper::assembler_buildsAMessage()
+{
+    MessageAssembler assembler;
+    ReplyShaper shaper(options({"END"}), assembler, {});
+    shaper.thinkingDelta("plan");
+    shaper.textDelta("Hi ");
+    shaper.textDelta("there END ignored");
+    QVERIFY(assembler.isComplete());
+    const QJsonObject message = QJsonDocument::fromJson(assembler.toJson()).object();
+    QCOMPARE(message[u"id"].toString(), u"msg_1");
+    QCOMPARE(message[u"type"].toString(), u"message");
+    QCOMPARE(message[u"role"].toString(), u"assistant");
+    QCOMPARE(message[u"model"].toString(), u"client-model");
+    QCOMPARE(message[u"stop_reason"].toString(), u"stop_sequence");
+    QCOMPARE(message[u"stop_sequence"].toString(), u"END");
+    const QJsonArray content = message[u"content"].toArray();
+    QCOMPARE(content.size(), 2);
+    QCOMPARE(content[0][u"type"].toString(), u"thinking");
+    QCOMPARE(content[0][u"thinking"].toString(), u"plan");
+    QCOMPARE(content[1][u"text"].toString(), u"Hi there ");
+    const QJsonObject usage = message[u"usage"].toObject();
+    QCOMPARE(usage[u"input_tokens"].toInt(), 42);
+    QCOMPARE(usage[u"output_tokens"].toInt(), 3);
+    QCOMPARE(usage[u"cache_read_input_tokens"].toInt(), 0);
+    QCOMPARE(usage[u"cache_creation_input_tokens"].toInt(), 0);
+}
+
+void TestReplyShaper::assembler_repairsBrokenToolInput()
+{
+    MessageAssembler assembler;
+    ReplyShaper shaper(options(), assembler, {});
+    shaper.toolCallStart(0, "a", "f");
+    shaper.toolCallArguments(0, "{\"x\": [1, 2]");
+    shaper.toolCallStart(1, "b", "g");
+    shaper.toolCallArguments(1, "{\"y\": \"ok\"}");
+    shaper.finished(StopReason::ToolUse);
+    const QJsonArray content = QJsonDocument::fromJson(assembler.toJson()).object()[u"content"].toArray();
+    QCOMPARE(content[0][u"input"].toObject(), QJsonObject());
+    QCOMPARE(content[1][u"input"][u"y"].toString(), u"ok");
+}
+
+QTEST_GUILESS_MAIN(TestReplyShaper)
+#include "tst_replyshaper.moc"

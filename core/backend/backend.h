@@ -45,8 +45,10 @@ public:
 
     virtual QByteArray name() const = 0;
     virtual std::unique_ptr<BackendCall> startMessage(const BackendRequest &request, ReplyTarget &target) = 0;
-    // The prompt size in the backend's own tokens where it can tell, else an estimate.
-    virtual QCoro::Task<Result<int>> countTokens(BackendRequest request) = 0;
+    // The prompt size in the backend's own tokens where it can tell, else an estimate. The caller
+    // keeps `request` alive until the task completes (a named local of the awaiting coroutine: GCC 12
+    // mishandles class-type temporaries and by-value parameters across co_await).
+    virtual QCoro::Task<Result<int>> countTokens(const BackendRequest &request) = 0;
     virtual QCoro::Task<Result<std::vector<ModelInfo>>> listModels() = 0;
 };
 

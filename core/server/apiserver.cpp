@@ -127,8 +127,8 @@ QCoro::Task<> ApiServer::handleCountTokens(HttpRequest request, HttpResponder re
         ApiResponse::sendError(responder, noRoute(decoded->model), requestId);
         co_return;
     }
-    const auto count = co_await match->backend->countTokens(
-        BackendRequest{*decoded, match->upstreamModel, request.body, request.query, request.headers});
+    const BackendRequest backendRequest{*decoded, match->upstreamModel, request.body, request.query, request.headers};
+    const auto count = co_await match->backend->countTokens(backendRequest);
     if (!count) {
         ApiResponse::sendError(responder, count.error(), requestId);
         co_return;

@@ -76,7 +76,7 @@ QNetworkRequest ApiClient::request(const QByteArray &path) const
 {
     QUrl url = m_baseUrl;
     const QByteArray decodedPath = path.left(path.indexOf('?') < 0 ? path.size() : path.indexOf('?'));
-    url.setPath(QString::fromUtf8(decodedPath));
+    url.setPath(QString::fromUtf8(decodedPath), QUrl::TolerantMode);
     if (path.contains('?')) {
         url.setQuery(QString::fromUtf8(path.mid(path.indexOf('?') + 1)));
     }

@@ -162,7 +162,7 @@ std::unique_ptr<BackendCall> AnthropicBackend::startMessage(const BackendRequest
     return call;
 }
 
-QCoro::Task<Result<int>> AnthropicBackend::countTokens(BackendRequest request)
+QCoro::Task<Result<int>> AnthropicBackend::countTokens(const BackendRequest &request)
 {
     const QByteArray body = Json::withStringField(request.rawBody, "model", request.upstreamModel);
     auto response = co_await httpFetch(

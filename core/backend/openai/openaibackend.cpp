@@ -207,7 +207,7 @@ std::unique_ptr<BackendCall> OpenAiBackend::startMessage(const BackendRequest &r
     return call;
 }
 
-QCoro::Task<Result<int>> OpenAiBackend::countTokens(BackendRequest request)
+QCoro::Task<Result<int>> OpenAiBackend::countTokens(const BackendRequest &request)
 {
     // llama.cpp and vLLM serve Anthropic's count_tokens next to Chat Completions and count with the
     // model's own tokenizer and chat template. Others get Switchboard's estimate.

@@ -21,7 +21,7 @@ std::unique_ptr<BackendCall> SimulatorBackend::startMessage(const BackendRequest
     return call;
 }
 
-QCoro::Task<Result<int>> SimulatorBackend::countTokens(BackendRequest request)
+QCoro::Task<Result<int>> SimulatorBackend::countTokens(const BackendRequest &request)
 {
     co_return TokenEstimator::countRequest(request.request);
 }

@@ -26,7 +26,7 @@ public:
 
     QByteArray name() const override { return m_options.name; }
     std::unique_ptr<BackendCall> startMessage(const BackendRequest &request, ReplyTarget &target) override;
-    QCoro::Task<Result<int>> countTokens(BackendRequest request) override;
+    QCoro::Task<Result<int>> countTokens(const BackendRequest &request) override;
     QCoro::Task<Result<std::vector<ModelInfo>>> listModels() override;
 
 private:

@@ -1,0 +1,229 @@
+// SPDX-License-Identifier: MIT
+#include "apiclient.h"
+#include "fakebackend.h"
+#include "testgateway.h"
+
+#include <QtCore/QJsonObject>
+#include <QtNetwork/QTcpServer>
+#include <QtTest/QTest>
+
+using namespace Switchboard;
+using namespace Switchboard::Test;
+using namespace Qt::StringLiterals;
+
+// How a backend's failures reach the client: as HTTP errors with the right status and type before
+// the stream has started, as an `event: error` (and never a message_stop) after.
+class TestBackendFailures final : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void init();
+    void cleanup();
+
+    void backendStatus_mapsToApiError_data();
+    void backendStatus_mapsToApiError();
+    void backendStatus_beforeTheStream_isARealStatus();
+    void unreachableBackend_isApiError();
+    void silentBackend_isTimeout();
+    void backendDiesMidStream_data();
+    void backendDiesMidStream();
+    void backendStallsMidStream_isTimeoutEvent();
+    void nextRequestWorksAfterAFailure();
+
+private:
+    ApiReply ask(bool stream, Core::UpstreamTimeouts timeouts = {});
+
+    std::unique_ptr<FakeBackend> m_backend;
+};
+
+namespace {
+
+QByteArray body(bool stream)
+{
+    return R"({"model":"m","max_tokens":32,"stream":)" + QByteArray(stream ? "true" : "false") +
+           R"(,"messages":[{"role":"user","content":"hi"}]})";
+}
+
+FakeResponse partialStream(int chunks)
+{
+    FakeResponse response;
+    response.headers = {{"Content-Type", "text/event-stream"}};
+    for (int i = 0; i < chunks; ++i) {
+        response.chunks.append("data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"tok" + QByteArray::number(i) +
+                               "\"}}]}\n\n");
+    }
+    return response;
+}
+
+} // namespace
+
+void TestBackendFailures::init()
+{
+    m_backend = std::make_unique<FakeBackend>();
+    QVERIFY(m_backend->start() != 0);
+}
+
+void TestBackendFailures::cleanup()
+{
+    m_backend.reset();
+}
+
+ApiReply TestBackendFailures::ask(bool stream, Core::UpstreamTimeouts timeouts)
+{
+    TestGateway gateway(TestGateway::openAi(m_backend->baseUrl(), timeouts));
+    ApiClient client(gateway.url);
+    return client.post("/v1/messages", body(stream));
+}
+
+void TestBackendFailures::backendStatus_mapsToApiError_data()
+{
+    QTest::addColumn<int>("backendStatus");
+    QTest::addColumn<QByteArray>("backendBody");
+    QTest::addColumn<int>("status");
+    QTest::addColumn<QString>("type");
+    QTest::addColumn<QByteArray>("retryAfter");
+    QTest::addColumn<QByteArray>("shouldRetry");
+
+    QTest::addRow("429 keeps retry-after") << 429 << QByteArray(R"({"error":{"message":"slow down"}})") << 429
+                                           << u"rate_limit_error"_s << QByteArray("7") << QByteArray();
+    QTest::addRow("503 loading is overloaded") << 503 << QByteArray(R"({"error":{"message":"Loading model"}})") << 529
+                                               << u"overloaded_error"_s << QByteArray("7") << QByteArray();
+    QTest::addRow("500") << 500 << QByteArray(R"({"error":{"code":500,"message":"boom","type":"server_error"}})") << 500
+                         << u"api_error"_s << QByteArray("7") << QByteArray();
+    QTest::addRow("context too long is not retried")
+        << 400
+        << QByteArray(
+               R"json({"error":{"code":400,"message":"request (3030 tokens) exceeds the available context size (512 tokens)","type":"exceed_context_size_error"}})json")
+        << 400 << u"invalid_request_error"_s << QByteArray("7") << QByteArray("false");
+    QTest::addRow("bad backend key is Switchboard's problem")
+        << 401 << QByteArray(R"({"error":"bad key"})") << 500 << u"api_error"_s << QByteArray("7")
+        << QByteArray("false");
+    QTest::addRow("unknown model") << 404 << QByteArray(R"({"error":{"message":"model 'x' not found"}})") << 404
+                                   << u"not_found_error"_s << QByteArray("7") << QByteArray("false");
+    QTest::addRow("gateway timeout") << 504 << QByteArray("upstream timed out") << 504 << u"timeout_error"_s
+                                     << QByteArray("7") << QByteArray();
+}
+
+void TestBackendFailures::backendStatus_mapsToApiError()
+{
+    QFETCH(int, backendStatus);
+    QFETCH(QByteArray, backendBody);
+    QFETCH(int, status);
+    QFETCH(QString, type);
+    QFETCH(QByteArray, retryAfter);
+    QFETCH(QByteArray, shouldRetry);
+
+    FakeResponse response = FakeResponse::json(backendBody, backendStatus);
+    response.headers.append(qMakePair(QByteArray("Retry-After"), QByteArray("7")));
+    m_backend->on("/v1/chat/completions", response);
+    const ApiReply reply = ask(false);
+    QCOMPARE(reply.status, status);
+    const QJsonObject error = reply.json();
+    QCOMPARE(error[u"type"].toString(), u"error");
+    QCOMPARE(error[u"error"][u"type"].toString(), type);
+    QVERIFY(error[u"error"][u"message"].toString().startsWith(u"Backend 'fake'"));
+    QVERIFY(error[u"request_id"].toString().startsWith(u"req_"));
+    QCOMPARE(reply.header("retry-after"), retryAfter);
+    QCOMPARE(reply.header("x-should-retry"), shouldRetry);
+    // The backend's own message is quoted; its address never is.
+    QVERIFY(!reply.body.contains(m_backend->baseUrl()));
+}
+
+void TestBackendFailures::backendStatus_beforeTheStream_isARealStatus()
+{
+    m_backend->on("/v1/chat/completions", FakeResponse::json(R"({"error":{"message":"overloaded"}})", 529));
+    const ApiReply reply = ask(true);
+    QCOMPARE(reply.status, 529);
+    QCOMPARE(reply.json()[u"error"][u"type"].toString(), u"overloaded_error");
+    QVERIFY(!reply.header("content-type").startsWith("text/event-stream"));
+}
+
+void TestBackendFailures::unreachableBackend_isApiError()
+{
+    QTcpServer reserved; // take a free port, then close it: nothing listens there
+    QVERIFY(reserved.listen(QHostAddress::LocalHost, 0));
+    const quint16 port = reserved.serverPort();
+    reserved.close();
+    TestGateway gateway(TestGateway::openAi("http://127.0.0.1:" + QByteArray::number(port)));
+    ApiClient client(gateway.url);
+    for (const bool stream : {false, true}) {
+        const ApiReply reply = client.post("/v1/messages", body(stream));
+        QCOMPARE(reply.status, 500);
+        QCOMPARE(reply.json()[u"error"][u"type"].toString(), u"api_error");
+        QVERIFY(reply.json()[u"error"][u"message"].toString().contains(u"unreachable (connection refused)"));
+        QVERIFY(!reply.body.contains(QByteArray::number(port)));
+    }
+}
+
+void TestBackendFailures::silentBackend_isTimeout()
+{
+    // Accepts the connection and never answers.
+    QTcpServer silent;
+    QVERIFY(silent.listen(QHostAddress::LocalHost, 0));
+    Core::UpstreamTimeouts timeouts;
+    timeouts.firstByte = std::chrono::milliseconds(300);
+    TestGateway gateway(TestGateway::openAi("http://127.0.0.1:" + QByteArray::number(silent.serverPort()), timeouts));
+    ApiClient client(gateway.url);
+    const ApiReply reply = client.post("/v1/messages", body(false));
+    QCOMPARE(reply.status, 504);
+    QCOMPARE(reply.json()[u"error"][u"type"].toString(), u"timeout_error");
+}
+
+void TestBackendFailures::backendDiesMidStream_data()
+{
+    QTest::addColumn<int>("chunks");
+    QTest::addColumn<int>("end");
+    QTest::addRow("killed after 1 chunk") << 1 << int(FakeResponse::End::DropConnection);
+    QTest::addRow("killed after 50 chunks") << 50 << int(FakeResponse::End::DropConnection);
+    QTest::addRow("ended cleanly but never finished") << 3 << int(FakeResponse::End::Complete);
+}
+
+void TestBackendFailures::backendDiesMidStream()
+{
+    QFETCH(int, chunks);
+    QFETCH(int, end);
+    FakeResponse response = partialStream(chunks);
+    response.end = FakeResponse::End(end);
+    m_backend->on("/v1/chat/completions", response);
+    const ApiReply reply = ask(true);
+    QCOMPARE(reply.status, 200); // the stream had started
+    const QByteArrayList events = reply.eventNames();
+    QCOMPARE(events.last(), QByteArray("error"));
+    QVERIFY(!events.contains("message_stop"));
+    QCOMPARE(events.count("content_block_delta"), chunks);
+    const QJsonObject error = reply.frames().last().json();
+    QCOMPARE(error[u"type"].toString(), u"error");
+    QCOMPARE(error[u"error"][u"type"].toString(), u"api_error");
+}
+
+void TestBackendFailures::backendStallsMidStream_isTimeoutEvent()
+{
+    FakeResponse response = partialStream(2);
+    response.end = FakeResponse::End::Hang;
+    m_backend->on("/v1/chat/completions", response);
+    Core::UpstreamTimeouts timeouts;
+    timeouts.idle = std::chrono::milliseconds(300);
+    const ApiReply reply = ask(true, timeouts);
+    QCOMPARE(reply.eventNames().last(), QByteArray("error"));
+    QCOMPARE(reply.frames().last().json()[u"error"][u"type"].toString(), u"timeout_error");
+    QTRY_COMPARE(m_backend->abortedByClient(), 1); // and the stalled upstream was let go
+}
+
+void TestBackendFailures::nextRequestWorksAfterAFailure()
+{
+    FakeResponse dying = partialStream(1);
+    dying.end = FakeResponse::End::DropConnection;
+    FakeResponse healthy = FakeResponse::eventStream(FakeBackend::fixture(u"llama-cpp/07_chat_stream_usage.sse"_s));
+    int calls = 0;
+    m_backend->on("/v1/chat/completions", [&](const CapturedRequest &) { return calls++ == 0 ? dying : healthy; });
+    TestGateway gateway(TestGateway::openAi(m_backend->baseUrl()));
+    ApiClient client(gateway.url);
+    QCOMPARE(client.post("/v1/messages", body(true)).eventNames().last(), QByteArray("error"));
+    const ApiReply second = client.post("/v1/messages", body(true));
+    QCOMPARE(second.eventNames().last(), QByteArray("message_stop"));
+    QCOMPARE(second.streamedText(), QByteArray(" well need had had."));
+}
+
+QTEST_GUILESS_MAIN(TestBackendFailures)
+#include "tst_backendfailures.moc"

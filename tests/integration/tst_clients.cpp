@@ -1,0 +1,171 @@
+// SPDX-License-Identifier: MIT
+#include "apiclient.h"
+#include "fakebackend.h"
+#include "rawclient.h"
+#include "testgateway.h"
+
+#include <QtNetwork/QNetworkReply>
+#include <QtTest/QSignalSpy>
+#include <QtTest/QTest>
+
+#include <memory>
+#include <vector>
+
+using namespace Switchboard;
+using namespace Switchboard::Test;
+using namespace Qt::StringLiterals;
+
+// Clients that leave, clients that crowd in, and clients that wait in silence.
+class TestClients final : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void init();
+    void cleanup();
+
+    void disconnectMidStream_abortsUpstream();
+    void disconnectDuringNonStreamingCall_abortsUpstream();
+    void disconnectBeforeFirstToken_abortsUpstream();
+    void manyConcurrentStreams_toOneBackend_doNotQueue();
+    void silence_beforeFirstToken_sendsStartAndPing();
+    void silence_midStream_sendsPings();
+
+private:
+    std::unique_ptr<FakeBackend> m_backend;
+};
+
+namespace {
+
+FakeResponse slowStream(int chunks, int intervalMs)
+{
+    FakeResponse response;
+    response.headers = {{"Content-Type", "text/event-stream"}};
+    for (int i = 0; i < chunks; ++i) {
+        response.chunks.append("data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"t" + QByteArray::number(i) +
+                               " \"}}]}\n\n");
+    }
+    response.chunks.append("data: {\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]}\n\n");
+    response.chunks.append("data: [DONE]\n\n");
+    response.interval = std::chrono::milliseconds(intervalMs);
+    return response;
+}
+
+QByteArray rawStreamingRequest()
+{
+    const QByteArray body =
+        R"({"model":"m","max_tokens":64,"stream":true,"messages":[{"role":"user","content":"hi"}]})";
+    return "POST /v1/messages HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: " +
+           QByteArray::number(body.size()) + "\r\n\r\n" + body;
+}
+
+} // namespace
+
+void TestClients::init()
+{
+    m_backend = std::make_unique<FakeBackend>();
+    QVERIFY(m_backend->start() != 0);
+}
+
+void TestClients::cleanup()
+{
+    m_backend.reset();
+}
+
+void TestClients::disconnectMidStream_abortsUpstream()
+{
+    m_backend->on("/v1/chat/completions", slowStream(200, 20));
+    TestGateway gateway(TestGateway::openAi(m_backend->baseUrl()));
+    RawClient client(gateway.url.port());
+    client.send(rawStreamingRequest());
+    QVERIFY(client.waitFor("content_block_delta"));
+    client.close();
+    // The backend sees its connection closed (that is how a llama.cpp server stops generating).
+    QTRY_COMPARE_WITH_TIMEOUT(m_backend->abortedByClient(), 1, 2000);
+    QTRY_COMPARE(gateway.gateway->connectionCount(), 0);
+}
+
+void TestClients::disconnectDuringNonStreamingCall_abortsUpstream()
+{
+    m_backend->on("/v1/chat/completions", slowStream(200, 20));
+    TestGateway gateway(TestGateway::openAi(m_backend->baseUrl()));
+    ApiClient client(gateway.url);
+    QNetworkReply *reply = client.network().post(
+        client.request("/v1/messages"),
+        QByteArray(R"({"model":"m","max_tokens":64,"messages":[{"role":"user","content":"hi"}]})"));
+    QTRY_VERIFY(m_backend->openResponses() == 1);
+    reply->abort();
+    reply->deleteLater();
+    QTRY_COMPARE_WITH_TIMEOUT(m_backend->abortedByClient(), 1, 2000);
+}
+
+void TestClients::disconnectBeforeFirstToken_abortsUpstream()
+{
+    FakeResponse never;
+    never.headers = {{"Content-Type", "text/event-stream"}};
+    never.end = FakeResponse::End::Hang; // prompt processing that takes forever
+    m_backend->on("/v1/chat/completions", never);
+    TestGateway gateway(TestGateway::openAi(m_backend->baseUrl()));
+    RawClient client(gateway.url.port());
+    client.send(rawStreamingRequest());
+    QTRY_COMPARE(m_backend->openResponses(), 1);
+    client.close();
+    QTRY_COMPARE_WITH_TIMEOUT(m_backend->abortedByClient(), 1, 2000);
+}
+
+void TestClients::manyConcurrentStreams_toOneBackend_doNotQueue()
+{
+    // The backend answers nobody until all 64 requests have reached it: a relay that queued streams
+    // behind a per-host connection cap (QNetworkAccessManager allows 6) would never get there.
+    constexpr int Streams = 64;
+    m_backend->on("/v1/chat/completions", slowStream(5, 5));
+    m_backend->holdUntil(Streams);
+    TestGateway gateway(TestGateway::openAi(m_backend->baseUrl()));
+    std::vector<std::unique_ptr<RawClient>> clients;
+    for (int i = 0; i < Streams; ++i) {
+        clients.push_back(std::make_unique<RawClient>(gateway.url.port()));
+        clients.back()->send(rawStreamingRequest());
+    }
+    QTRY_COMPARE_WITH_TIMEOUT(m_backend->requests().size(), Streams, 10000);
+    for (const auto &client : clients) {
+        QVERIFY(client->waitFor("event: message_stop"));
+        QCOMPARE(client->count("event: content_block_delta"), 5);
+    }
+}
+
+void TestClients::silence_beforeFirstToken_sendsStartAndPing()
+{
+    FakeResponse late = slowStream(2, 10);
+    late.chunks.prepend(": prompt processing\n\n");
+    late.interval = std::chrono::milliseconds(700); // first token after a long silence
+    m_backend->on("/v1/chat/completions", late);
+    Core::ServerOptions options;
+    options.pingInterval = std::chrono::milliseconds(200);
+    TestGateway gateway(TestGateway::openAi(m_backend->baseUrl()), options);
+    RawClient client(gateway.url.port());
+    client.send(rawStreamingRequest());
+    // Headers and message_start go out so the client sees life; pings keep it alive.
+    QVERIFY(client.waitFor("event: ping"));
+    QVERIFY(client.received().contains("event: message_start"));
+    QVERIFY(!client.received().contains("content_block_delta"));
+    QVERIFY(client.waitFor("event: message_stop"));
+    const QByteArray stream = client.received();
+    QCOMPARE(stream.count("event: message_start"), 1);
+    QVERIFY(stream.indexOf("event: message_start") < stream.indexOf("event: content_block_start"));
+}
+
+void TestClients::silence_midStream_sendsPings()
+{
+    m_backend->on("/v1/chat/completions", slowStream(3, 500));
+    Core::ServerOptions options;
+    options.pingInterval = std::chrono::milliseconds(150);
+    TestGateway gateway(TestGateway::openAi(m_backend->baseUrl()), options);
+    RawClient client(gateway.url.port());
+    client.send(rawStreamingRequest());
+    QVERIFY(client.waitFor("event: message_stop"));
+    // One ping after message_start, then more while the backend was silent.
+    QVERIFY2(client.count("event: ping") >= 3, client.received().constData());
+}
+
+QTEST_GUILESS_MAIN(TestClients)
+#include "tst_clients.moc"

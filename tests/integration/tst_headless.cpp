@@ -1,0 +1,210 @@
+// SPDX-License-Identifier: MIT
+#include "apiclient.h"
+#include "fakebackend.h"
+
+#include <QtCore/QJsonObject>
+#include <QtCore/QProcess>
+#include <QtCore/QRegularExpression>
+#include <QtCore/QTemporaryDir>
+#include <QtTest/QTest>
+
+#include <csignal>
+
+using namespace Switchboard::Test;
+using namespace Qt::StringLiterals;
+
+// The headless command line is a contract that scripts and CI depend on: exactly one
+// "Listening on http://ADDR:PORT" line on stdout, clean exit 0 on SIGINT/SIGTERM, exit 2 on bad
+// options, and the same flags as the window.
+class TestHeadless final : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void cleanup();
+
+    void portZero_printsTheRealPortOnceAndServes();
+    void signal_endsCleanlyWithZero_data();
+    void signal_endsCleanlyWithZero();
+    void openAiUrl_sendsEveryModelThere();
+    void configFile_routesModels();
+    void badOptions_exitWithTwo_data();
+    void badOptions_exitWithTwo();
+    void portInUse_isAClearError();
+
+private:
+    // Starts the binary and waits for its Listening line; returns the base URL.
+    QUrl start(const QStringList &arguments, const QProcessEnvironment &environment = {});
+
+    std::unique_ptr<QProcess> m_process;
+};
+
+namespace {
+
+QString binary()
+{
+    return qEnvironmentVariable("SWITCHBOARD_BIN");
+}
+
+} // namespace
+
+void TestHeadless::cleanup()
+{
+    if (m_process && m_process->state() != QProcess::NotRunning) {
+        m_process->kill();
+        m_process->waitForFinished(5000);
+    }
+    m_process.reset();
+}
+
+QUrl TestHeadless::start(const QStringList &arguments, const QProcessEnvironment &environment)
+{
+    m_process = std::make_unique<QProcess>();
+    if (!environment.isEmpty()) {
+        m_process->setProcessEnvironment(environment);
+    }
+    m_process->start(binary(), QStringList{u"--headless"_s} + arguments);
+    if (!m_process->waitForStarted(5000)) {
+        return {};
+    }
+    QByteArray out;
+    const bool ready = QTest::qWaitFor(
+        [&] {
+            out += m_process->readAllStandardOutput();
+            return out.contains('\n') || m_process->state() == QProcess::NotRunning;
+        },
+        10'000);
+    if (!ready) {
+        return {};
+    }
+    const auto match =
+        QRegularExpression(u"^Listening on (http://127\\.0\\.0\\.1:(\\d+))\\n$"_s).match(QString::fromUtf8(out));
+    if (!match.hasMatch()) {
+        qWarning("unexpected stdout: %s / stderr: %s", out.constData(), m_process->readAllStandardError().constData());
+        return {};
+    }
+    return QUrl(match.captured(1));
+}
+
+void TestHeadless::portZero_printsTheRealPortOnceAndServes()
+{
+    const QUrl url = start({u"--port"_s, u"0"_s});
+    QVERIFY(url.isValid());
+    QVERIFY(url.port() > 0);
+    ApiClient client(url);
+    const ApiReply reply = client.post("/v1/messages", R"({"model":"llama-3.3-70b","max_tokens":1024,
+        "messages":[{"role":"user","content":"Say exactly: hello from the simulator"}]})");
+    QCOMPARE(reply.status, 200);
+    QCOMPARE(reply.json()[u"content"][0][u"text"].toString(), u"hello from the simulator");
+    // Nothing else ever goes to stdout.
+    QVERIFY(m_process->readAllStandardOutput().isEmpty());
+    // One access-log line per request goes to stderr instead.
+    QByteArray log;
+    QTRY_VERIFY2((log += m_process->readAllStandardError()).contains("POST /v1/messages 200"), log.constData());
+}
+
+void TestHeadless::signal_endsCleanlyWithZero_data()
+{
+    QTest::addColumn<int>("signalNumber");
+    QTest::addRow("SIGTERM") << int(SIGTERM);
+    QTest::addRow("SIGINT") << int(SIGINT);
+}
+
+void TestHeadless::signal_endsCleanlyWithZero()
+{
+    QFETCH(int, signalNumber);
+    QVERIFY(start({u"--port"_s, u"0"_s, u"--quiet"_s}).isValid());
+    ::kill(pid_t(m_process->processId()), signalNumber);
+    QVERIFY(m_process->waitForFinished(10'000));
+    QCOMPARE(m_process->exitStatus(), QProcess::NormalExit);
+    QCOMPARE(m_process->exitCode(), 0);
+}
+
+void TestHeadless::openAiUrl_sendsEveryModelThere()
+{
+    FakeBackend backend;
+    QVERIFY(backend.start() != 0);
+    backend.on("/v1/chat/completions",
+               FakeResponse::eventStream(FakeBackend::fixture(u"llama-cpp/07_chat_stream_usage.sse"_s)));
+    QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+    environment.insert(u"TEST_BACKEND_KEY"_s, u"sk-from-env"_s);
+    const QUrl url = start({u"--port"_s, u"0"_s, u"--openai-url"_s, QString::fromUtf8(backend.baseUrl() + "/v1"),
+                            u"--openai-key-env"_s, u"TEST_BACKEND_KEY"_s},
+                           environment);
+    QVERIFY(url.isValid());
+    ApiClient client(url);
+    const ApiReply reply = client.post("/v1/messages", R"({"model":"qwen2.5:7b","max_tokens":8,
+        "messages":[{"role":"user","content":"hi"}]})");
+    QCOMPARE(reply.status, 200);
+    QCOMPARE(reply.json()[u"content"][0][u"text"].toString(), u" well need had had.");
+    QCOMPARE(backend.lastRequest().header("authorization"), QByteArray("Bearer sk-from-env"));
+    QVERIFY(backend.lastRequest().body.contains("\"model\":\"qwen2.5:7b\""));
+}
+
+void TestHeadless::configFile_routesModels()
+{
+    QTemporaryDir directory;
+    QVERIFY(directory.isValid());
+    QFile config(directory.filePath(u"switchboard.json"_s));
+    QVERIFY(config.open(QIODevice::WriteOnly));
+    config.write(R"({"backends":[{"name":"sim","type":"simulator","tokens_per_second":0}],
+                     "routes":[{"model":"claude-*","backend":"sim"}]})");
+    config.close();
+    const QUrl url = start({u"--port"_s, u"0"_s, u"--config"_s, config.fileName()});
+    QVERIFY(url.isValid());
+    ApiClient client(url);
+    QCOMPARE(
+        client
+            .post("/v1/messages", R"({"model":"claude-x","max_tokens":8,"messages":[{"role":"user","content":"hi"}]})")
+            .status,
+        200);
+    QCOMPARE(
+        client.post("/v1/messages", R"({"model":"gpt-4o","max_tokens":8,"messages":[{"role":"user","content":"hi"}]})")
+            .status,
+        404);
+}
+
+void TestHeadless::badOptions_exitWithTwo_data()
+{
+    QTest::addColumn<QStringList>("arguments");
+    QTest::addColumn<QString>("message");
+    QTest::addRow("unknown option") << QStringList{u"--frobnicate"_s} << u"Unknown option"_s;
+    QTest::addRow("bad port") << QStringList{u"--port"_s, u"99999"_s} << u"--port"_s;
+    QTest::addRow("bad host") << QStringList{u"--host"_s, u"not-an-address"_s} << u"--host"_s;
+    QTest::addRow("both backends") << QStringList{u"--openai-url"_s, u"http://a"_s, u"--anthropic-url"_s, u"http://b"_s}
+                                   << u"give one of them"_s;
+    QTest::addRow("missing config") << QStringList{u"--config"_s, u"/nonexistent/switchboard.json"_s}
+                                    << u"cannot read"_s;
+    QTest::addRow("unset key variable") << QStringList{u"--openai-url"_s, u"http://127.0.0.1:1/v1"_s,
+                                                       u"--openai-key-env"_s, u"SWITCHBOARD_SURELY_UNSET"_s}
+                                        << u"SWITCHBOARD_SURELY_UNSET is not set"_s;
+    QTest::addRow("bad url") << QStringList{u"--openai-url"_s, u"localhost:11434"_s} << u"is not an http://"_s;
+}
+
+void TestHeadless::badOptions_exitWithTwo()
+{
+    QFETCH(QStringList, arguments);
+    QFETCH(QString, message);
+    QProcess process;
+    process.start(binary(), QStringList{u"--headless"_s} + arguments);
+    QVERIFY(process.waitForFinished(10'000));
+    QCOMPARE(process.exitCode(), 2);
+    const QString error = QString::fromUtf8(process.readAllStandardError());
+    QVERIFY2(error.contains(message), qPrintable(error));
+    QVERIFY(process.readAllStandardOutput().isEmpty());
+}
+
+void TestHeadless::portInUse_isAClearError()
+{
+    const QUrl first = start({u"--port"_s, u"0"_s, u"--quiet"_s});
+    QVERIFY(first.isValid());
+    QProcess second;
+    second.start(binary(), {u"--headless"_s, u"--port"_s, QString::number(first.port())});
+    QVERIFY(second.waitForFinished(10'000));
+    QCOMPARE(second.exitCode(), 1);
+    const QByteArray expected = "cannot listen on 127.0.0.1:" + QByteArray::number(first.port());
+    QVERIFY(second.readAllStandardError().contains(expected));
+}
+
+QTEST_GUILESS_MAIN(TestHeadless)
+#include "tst_headless.moc"

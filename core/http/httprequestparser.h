@@ -49,6 +49,9 @@ public:
     // Whether the client wants the connection kept after this request (HTTP/1.1 default; 1.0 opt-in).
     bool wantsKeepAlive() const { return m_keepAlive; }
 
+    // Header fields dropped because their names are not tokens.
+    int ignoredHeaderCount() const { return m_ignoredHeaders; }
+
     int errorStatus() const { return m_errorStatus; }
     const QByteArray &errorMessage() const { return m_errorMessage; }
 
@@ -83,6 +86,7 @@ private:
     bool m_chunked = false;
     bool m_expectContinue = false;
     bool m_keepAlive = true;
+    int m_ignoredHeaders = 0;
     int m_errorStatus = 0;
     QByteArray m_errorMessage;
 };

@@ -3,18 +3,28 @@
 
 #include "httpconnection.h"
 
+#include <QtCore/QLoggingCategory>
 #include <QtNetwork/QTcpServer>
 #include <QtNetwork/QTcpSocket>
 
 namespace Switchboard::Core {
 
+namespace {
+Q_LOGGING_CATEGORY(lcServer, "switchboard.http.server", QtWarningMsg)
+} // namespace
+
 HttpServer::HttpServer(HttpRequestHandler &handler, HttpServerLimits limits, QObject *parent)
     : QObject(parent)
     , m_handler(handler)
     , m_limits(limits)
-    , m_listener(new QTcpServer(this))
+    , m_listener(addListener())
+{}
+
+QTcpServer *HttpServer::addListener()
 {
-    connect(m_listener, &QTcpServer::newConnection, this, &HttpServer::acceptConnections);
+    auto *listener = new QTcpServer(this);
+    connect(listener, &QTcpServer::newConnection, this, [this, listener] { acceptConnections(listener); });
+    return listener;
 }
 
 HttpServer::~HttpServer()
@@ -31,12 +41,22 @@ Result<quint16, QString> HttpServer::listen(const QHostAddress &address, quint16
     if (!m_listener->listen(address, port)) {
         return m_listener->errorString();
     }
+    if (address == QHostAddress(QHostAddress::LocalHost)) {
+        m_loopbackV6 = addListener();
+        if (!m_loopbackV6->listen(QHostAddress::LocalHostIPv6, m_listener->serverPort())) {
+            qCInfo(lcServer) << "not serving [::1]:" << m_listener->serverPort() << "-" << m_loopbackV6->errorString();
+            delete std::exchange(m_loopbackV6, nullptr);
+        }
+    }
     return m_listener->serverPort();
 }
 
 void HttpServer::close()
 {
     m_listener->close();
+    if (m_loopbackV6) {
+        m_loopbackV6->close();
+    }
 }
 
 bool HttpServer::isListening() const
@@ -56,16 +76,16 @@ quint16 HttpServer::serverPort() const
 
 void HttpServer::closeGracefully()
 {
-    m_listener->close();
+    close();
     const auto connections = m_connections;
     for (HttpConnection *connection : connections) {
         connection->closeWhenIdle();
     }
 }
 
-void HttpServer::acceptConnections()
+void HttpServer::acceptConnections(QTcpServer *listener)
 {
-    while (QTcpSocket *socket = m_listener->nextPendingConnection()) {
+    while (QTcpSocket *socket = listener->nextPendingConnection()) {
         auto *connection = new HttpConnection(socket, m_handler, m_limits, this);
         m_connections.insert(connection);
         connect(connection, &HttpConnection::closed, this, [this, connection] {

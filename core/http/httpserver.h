@@ -27,6 +27,8 @@ public:
     ~HttpServer() override;
 
     // Returns the bound port (useful with port 0) or a message saying why listening failed.
+    // 127.0.0.1 also binds [::1] on the same port when it can, so that "localhost" works for
+    // clients that resolve it to the IPv6 loopback first (Node 18, many browsers).
     Result<quint16, QString> listen(const QHostAddress &address, quint16 port);
     void close();
     bool isListening() const;
@@ -41,11 +43,14 @@ Q_SIGNALS:
     void connectionCountChanged(int count);
 
 private:
-    void acceptConnections();
+    void acceptConnections(QTcpServer *listener);
+
+    QTcpServer *addListener();
 
     HttpRequestHandler &m_handler;
     HttpServerLimits m_limits;
     QTcpServer *m_listener;
+    QTcpServer *m_loopbackV6 = nullptr;
     QSet<HttpConnection *> m_connections;
 };
 

@@ -17,6 +17,7 @@ private Q_SLOTS:
     void request_parsesTheSameAtEverySplit();
     void request_isRefused_data();
     void request_isRefused();
+    void request_fieldWithAStrayCharacterInItsName_isIgnored();
     void request_headCompletesBeforeTheBody();
     void request_keepAlive_data();
     void request_keepAlive();
@@ -175,6 +176,8 @@ void TestHttpParsers::request_isRefused_data()
     QTest::addRow("http/2 preface") << QByteArray("GET / HTTP/2.0\r\nHost: a\r\n\r\n") << 505;
     QTest::addRow("header without colon") << QByteArray("GET / HTTP/1.1\r\nHost: a\r\nBroken header\r\n\r\n") << 400;
     QTest::addRow("space before colon") << QByteArray("GET / HTTP/1.1\r\nHost : a\r\n\r\n") << 400;
+    QTest::addRow("control character in a name")
+        << QByteArray("GET / HTTP/1.1\r\nHost: a\r\nTransfer\x0b: x\r\n\r\n") << 400;
     QTest::addRow("obsolete folding") << QByteArray("GET / HTTP/1.1\r\nHost: a\r\nX: 1\r\n 2\r\n\r\n") << 400;
     QTest::addRow("control character in a value")
         << QByteArray("GET / HTTP/1.1\r\nHost: a\r\nX: a\x01z\r\n\r\n") << 400;
@@ -206,6 +209,17 @@ void TestHttpParsers::request_isRefused()
     const auto parsed = parseRequest({raw});
     QCOMPARE(parsed.progress, HttpRequestParser::Progress::Error);
     QCOMPARE(parsed.status, status);
+}
+
+void TestHttpParsers::request_fieldWithAStrayCharacterInItsName_isIgnored()
+{
+    // The Llama Stack page's curl example sends `x-]api-key`; nginx ignores such fields, so do we.
+    const auto parsed = parseRequest({"POST /v1/messages HTTP/1.1\r\nHost: a\r\nx-]api-key: fake\r\n"
+                                      "Content-Length: 2\r\n\r\n{}"});
+    QCOMPARE(parsed.progress, HttpRequestParser::Progress::MessageComplete);
+    QCOMPARE(parsed.request.headers.size(), 2);
+    QVERIFY(!parsed.request.headers.contains("x-]api-key"));
+    QCOMPARE(parsed.request.body, QByteArray("{}"));
 }
 
 void TestHttpParsers::request_headCompletesBeforeTheBody()

@@ -2,6 +2,7 @@
 #include "httpconnection.h"
 
 #include "api/apierror.h"
+#include "api/ids.h"
 #include "httprequesthandler.h"
 #include "httpresponder.h"
 #include "httpstatus.h"
@@ -199,11 +200,12 @@ void HttpConnection::failRequest(int status, const QByteArray &message)
     ApiError error = ApiError::invalidRequest(message);
     error.type = status == 413 ? ApiErrorType::RequestTooLarge : ApiErrorType::InvalidRequest;
     error.statusOverride = status;
-    const QByteArray body = error.toJson({});
+    const QByteArray requestId = Ids::requestId();
+    const QByteArray body = error.toJson(requestId);
     qCInfo(lcAccess).noquote() << m_socket->peerAddress().toString() << "rejected a malformed request:" << status
                                << message;
     QByteArray out;
-    HttpHeaders headers{{"Content-Type", "application/json"}, {"Connection", "close"}};
+    HttpHeaders headers{{"Content-Type", "application/json"}, {"request-id", requestId}, {"Connection", "close"}};
     writeHead(status, headers, body.size(), false, out);
     out.append(body);
     write(out);
@@ -322,8 +324,10 @@ void HttpConnection::abandon(quint64 exchange)
     }
     qCWarning(lcConnection) << "a request was dropped without an answer; sending 500";
     if (m_responseState == ResponseState::None) {
-        const QByteArray body = ApiError::internal("Switchboard dropped this request without answering it").toJson({});
-        respond(exchange, 500, HttpHeaders{{"Content-Type", "application/json"}}, body);
+        const QByteArray requestId = Ids::requestId();
+        const QByteArray body =
+            ApiError::internal("Switchboard dropped this request without answering it").toJson(requestId);
+        respond(exchange, 500, HttpHeaders{{"Content-Type", "application/json"}, {"request-id", requestId}}, body);
         return;
     }
     // Mid-stream: the body cannot be completed honestly, so end the connection.

@@ -148,6 +148,7 @@ void TestHttpServer::malformedRequest_gets400AndTheConnectionCloses()
     QVERIFY(client.waitForClose());
     QVERIFY2(client.received().startsWith(status), client.received().constData());
     QVERIFY(client.received().contains("\"type\":\"error\""));
+    QVERIFY(client.received().contains("request-id: req_"));
 }
 
 void TestHttpServer::brokenHeader_neverLetsTheBodyBecomeARequest()

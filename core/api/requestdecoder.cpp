@@ -119,8 +119,12 @@ private:
     Failure decodeContent(element value, Role role, std::vector<ContentBlock> &content);
     Failure decodeBlock(element blockElement, Role role, ContentBlock &out);
     Failure decodeNestedBlocks(element value, std::vector<ContentBlock> &content);
-    Failure decodeImageSource(element value, MediaSource &source);
-    Failure decodeDocumentSource(element value, MediaSource &source);
+    enum class SourceOf
+    {
+        Image,
+        Document,
+    };
+    Failure decodeSource(element value, MediaSource &source, SourceOf owner);
     Failure decodeTools(element value, std::vector<ToolDefinition> &tools);
     Failure decodeToolChoice(element value, ToolChoice &choice);
     Failure decodeThinking(element value, ThinkingConfig &thinking);
@@ -526,7 +530,7 @@ Failure Decoder::decodeBlock(element blockElement, Role role, ContentBlock &out)
         if (block.at_key("source").get(source) != simdjson::SUCCESS) {
             return fail("Field required");
         }
-        if (auto error = decodeImageSource(source, image.source)) {
+        if (auto error = decodeSource(source, image.source, SourceOf::Image)) {
             return error;
         }
         out = std::move(image);
@@ -540,7 +544,7 @@ Failure Decoder::decodeBlock(element blockElement, Role role, ContentBlock &out)
             if (block.at_key("source").get(source) != simdjson::SUCCESS) {
                 return fail("Field required");
             }
-            if (auto error = decodeDocumentSource(source, document.source)) {
+            if (auto error = decodeSource(source, document.source, SourceOf::Document)) {
                 return error;
             }
         }
@@ -662,7 +666,7 @@ Failure Decoder::decodeNestedBlocks(element value, std::vector<ContentBlock> &co
     return {};
 }
 
-Failure Decoder::decodeImageSource(element value, MediaSource &source)
+Failure Decoder::decodeSource(element value, MediaSource &source, SourceOf owner)
 {
     if (auto error = expectType(value, element_type::OBJECT)) {
         return error;
@@ -672,13 +676,14 @@ Failure Decoder::decodeImageSource(element value, MediaSource &source)
     if (auto error = readRequiredString(fields, "type", kind)) {
         return error;
     }
+    const bool document = owner == SourceOf::Document;
     if (kind == "base64") {
         source.kind = MediaSource::Kind::Base64;
         if (auto error = readRequiredString(fields, "media_type", source.mediaType)) {
             return error;
         }
         static const QSet<QByteArray> imageTypes{"image/jpeg", "image/png", "image/gif", "image/webp"};
-        if (!imageTypes.contains(source.mediaType)) {
+        if (!document && !imageTypes.contains(source.mediaType)) {
             Scope mediaScope(*this, "media_type");
             return fail("Input should be 'image/jpeg', 'image/png', 'image/gif' or 'image/webp'");
         }
@@ -692,35 +697,14 @@ Failure Decoder::decodeImageSource(element value, MediaSource &source)
         source.kind = MediaSource::Kind::File;
         return readRequiredString(fields, "file_id", source.fileId);
     }
-    Scope typeScope(*this, "type");
-    return fail("Input should be 'base64', 'url' or 'file'");
-}
-
-Failure Decoder::decodeDocumentSource(element value, MediaSource &source)
-{
-    if (auto error = expectType(value, element_type::OBJECT)) {
-        return error;
-    }
-    const object fields(value);
-    QByteArray kind;
-    if (auto error = readRequiredString(fields, "type", kind)) {
-        return error;
-    }
-    if (kind == "base64") {
-        source.kind = MediaSource::Kind::Base64;
-        if (auto error = readRequiredString(fields, "media_type", source.mediaType)) {
-            return error;
-        }
-        return readRequiredString(fields, "data", source.data);
-    }
-    if (kind == "text") {
+    if (document && kind == "text") {
         source.kind = MediaSource::Kind::Text;
         if (auto error = readOptionalString(fields, "media_type", source.mediaType)) {
             return error;
         }
         return readRequiredString(fields, "data", source.data);
     }
-    if (kind == "content") {
+    if (document && kind == "content") {
         source.kind = MediaSource::Kind::Content;
         Scope contentScope(*this, "content");
         element content;
@@ -733,16 +717,9 @@ Failure Decoder::decodeDocumentSource(element value, MediaSource &source)
         }
         return decodeNestedBlocks(content, source.content);
     }
-    if (kind == "url") {
-        source.kind = MediaSource::Kind::Url;
-        return readRequiredString(fields, "url", source.url);
-    }
-    if (kind == "file") {
-        source.kind = MediaSource::Kind::File;
-        return readRequiredString(fields, "file_id", source.fileId);
-    }
     Scope typeScope(*this, "type");
-    return fail("Input should be 'base64', 'text', 'content', 'url' or 'file'");
+    return fail(document ? "Input should be 'base64', 'text', 'content', 'url' or 'file'"
+                         : "Input should be 'base64', 'url' or 'file'");
 }
 
 Failure Decoder::decodeTools(element value, std::vector<ToolDefinition> &tools)

@@ -205,17 +205,12 @@ HttpRequestParser::Progress HttpRequestParser::parse(QByteArrayView input, qsize
             }
             return Progress::HeadComplete;
         }
-        case State::Body: {
-            const qint64 available = qMin<qint64>(m_remaining, input.size() - consumed);
-            m_request.body.append(input.data() + consumed, available);
-            consumed += available;
-            m_remaining -= available;
-            if (m_remaining > 0) {
+        case State::Body:
+            if (!takeBody(input, consumed)) {
                 return Progress::NeedMore;
             }
             m_state = State::Complete;
             return Progress::MessageComplete;
-        }
         case State::ChunkSize: {
             qsizetype terminator = 0;
             const qsizetype length = findLine(input, consumed, terminator);
@@ -232,17 +227,12 @@ HttpRequestParser::Progress HttpRequestParser::parse(QByteArrayView input, qsize
             }
             break;
         }
-        case State::ChunkData: {
-            const qint64 available = qMin<qint64>(m_remaining, input.size() - consumed);
-            m_request.body.append(input.data() + consumed, available);
-            consumed += available;
-            m_remaining -= available;
-            if (m_remaining > 0) {
+        case State::ChunkData:
+            if (!takeBody(input, consumed)) {
                 return Progress::NeedMore;
             }
             m_state = State::ChunkDataEnd;
             break;
-        }
         case State::ChunkDataEnd: {
             qsizetype terminator = 0;
             const qsizetype length = findLine(input, consumed, terminator);
@@ -285,6 +275,15 @@ HttpRequestParser::Progress HttpRequestParser::parse(QByteArrayView input, qsize
             return Progress::Error;
         }
     }
+}
+
+bool HttpRequestParser::takeBody(QByteArrayView input, qsizetype &consumed)
+{
+    const qint64 available = qMin<qint64>(m_remaining, input.size() - consumed);
+    m_request.body.append(input.data() + consumed, available);
+    consumed += available;
+    m_remaining -= available;
+    return m_remaining == 0;
 }
 
 bool HttpRequestParser::parseRequestLine(QByteArrayView line)

@@ -72,6 +72,8 @@ private:
     // Finds the next line in input[from..]; returns its length without the terminator, or -1.
     qsizetype findLine(QByteArrayView input, qsizetype from, qsizetype &terminatorLength) const;
     Progress fail(int status, QByteArray message);
+    // Moves up to m_remaining body bytes into the request; true once none remain.
+    bool takeBody(QByteArrayView input, qsizetype &consumed);
     bool parseRequestLine(QByteArrayView line);
     bool parseHeaderLine(QByteArrayView line);
     bool finishHead();

@@ -2,13 +2,12 @@
 #include "anthropicbackend.h"
 
 #include "api/tokenestimator.h"
+#include "backend/modellist.h"
 #include "backend/replytarget.h"
 #include "backend/upstreamerror.h"
 #include "http/httpclient.h"
 #include "http/httpfetch.h"
 #include "json/jsonparser.h"
-
-#include <QtCore/QDateTime>
 
 namespace Switchboard::Core {
 
@@ -189,45 +188,7 @@ QCoro::Task<Result<std::vector<ModelInfo>>> AnthropicBackend::listModels()
 {
     auto request = upstreamRequest("GET", QStringLiteral("/v1/models"), nullptr, {});
     request.url.setQuery(QStringLiteral("limit=1000"));
-    request.firstByteTimeout = std::chrono::seconds(10);
-    auto response = co_await httpFetch(m_client, std::move(request));
-    if (!response) {
-        co_return UpstreamError::fromNetwork(m_options.name, response.error());
-    }
-    if (response->head.status != 200) {
-        co_return UpstreamError::fromStatus(m_options.name, response->head.status, response->head.headers,
-                                            response->body);
-    }
-    JsonParser parser;
-    simdjson::dom::array data;
-    if (parser.parse(response->body)["data"].get_array().get(data) != simdjson::SUCCESS) {
-        co_return ApiError::internal("Backend '" + m_options.name + "' sent a model list Switchboard cannot read");
-    }
-    // Anthropic's shape (display_name, created_at) or OpenAI's (created) from llama.cpp and Ollama.
-    std::vector<ModelInfo> models;
-    for (simdjson::dom::element item : data) {
-        if (!item.is_object()) {
-            continue;
-        }
-        const auto fields = item.get_object().value();
-        ModelInfo model{Json::stringAt(fields, "id"), Json::stringAt(fields, "display_name"),
-                        Json::stringAt(fields, "created_at")};
-        if (model.id.isEmpty()) {
-            continue;
-        }
-        if (model.displayName.isEmpty()) {
-            model.displayName = model.id;
-        }
-        if (model.createdAt.isEmpty()) {
-            int64_t created = 0;
-            if (item["created"].get_int64().get(created) != simdjson::SUCCESS) {
-                created = 0;
-            }
-            model.createdAt = QDateTime::fromSecsSinceEpoch(created, Qt::UTC).toString(Qt::ISODate).toUtf8();
-        }
-        models.push_back(std::move(model));
-    }
-    co_return models;
+    co_return co_await ModelList::fetch(m_client, std::move(request), m_options.name);
 }
 
 } // namespace Switchboard::Core

@@ -2,6 +2,7 @@
 #include "openaibackend.h"
 
 #include "api/tokenestimator.h"
+#include "backend/modellist.h"
 #include "backend/replytarget.h"
 #include "backend/upstreamerror.h"
 #include "chatstreamdecoder.h"
@@ -11,7 +12,6 @@
 #include "reply/cancellablesink.h"
 #include "sse/sseparser.h"
 
-#include <QtCore/QDateTime>
 #include <QtCore/QLoggingCategory>
 
 namespace Switchboard::Core {
@@ -133,11 +133,6 @@ public:
     void cancel() override {}
 };
 
-QByteArray rfc3339FromEpoch(qint64 seconds)
-{
-    return QDateTime::fromSecsSinceEpoch(seconds, Qt::UTC).toString(Qt::ISODate).toUtf8();
-}
-
 } // namespace
 
 OpenAiBackend::OpenAiBackend(OpenAiBackendOptions options, HttpClient &client)
@@ -239,39 +234,7 @@ QCoro::Task<Result<int>> OpenAiBackend::countTokens(const BackendRequest &reques
 QCoro::Task<Result<std::vector<ModelInfo>>> OpenAiBackend::listModels()
 {
     auto request = upstreamRequest("GET", QStringLiteral("/models"), {});
-    request.firstByteTimeout = std::chrono::seconds(10);
-    auto response = co_await httpFetch(m_client, std::move(request));
-    if (!response) {
-        co_return UpstreamError::fromNetwork(m_options.name, response.error());
-    }
-    if (response->head.status != 200) {
-        co_return UpstreamError::fromStatus(m_options.name, response->head.status, response->head.headers,
-                                            response->body);
-    }
-    JsonParser parser;
-    simdjson::dom::array data;
-    if (parser.parse(response->body)["data"].get_array().get(data) != simdjson::SUCCESS) {
-        co_return ApiError::internal("Backend '" + m_options.name + "' sent a model list Switchboard cannot read");
-    }
-    std::vector<ModelInfo> models;
-    for (simdjson::dom::element item : data) {
-        if (!item.is_object()) {
-            continue;
-        }
-        ModelInfo model;
-        model.id = Json::stringAt(item.get_object(), "id");
-        if (model.id.isEmpty()) {
-            continue;
-        }
-        model.displayName = model.id;
-        int64_t created = 0;
-        if (item["created"].get_int64().get(created) != simdjson::SUCCESS) {
-            created = 0;
-        }
-        model.createdAt = rfc3339FromEpoch(created);
-        models.push_back(std::move(model));
-    }
-    co_return models;
+    co_return co_await ModelList::fetch(m_client, std::move(request), m_options.name);
 }
 
 } // namespace Switchboard::Core

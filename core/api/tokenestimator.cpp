@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "tokenestimator.h"
 
+#include "imageinfo.h"
+
 namespace Switchboard::Core {
 
 namespace {
@@ -63,8 +65,8 @@ int countBlock(const ContentBlock &block)
     if (const auto *text = block.getIf<TextBlock>()) {
         return TokenEstimator::countText(text->text);
     }
-    if (block.is<ImageBlock>()) {
-        return TokenEstimator::TokensPerImage;
+    if (const auto *image = block.getIf<ImageBlock>()) {
+        return ImageInfo::of(image->source).estimatedTokens();
     }
     if (const auto *document = block.getIf<DocumentBlock>()) {
         const auto &source = document->source;

@@ -12,8 +12,9 @@ namespace Switchboard::Core {
 // Switchboard's own token estimate, for backends that cannot count (and the simulator's tokens).
 // It imitates a BPE vocabulary without one: a short word with its leading space is one token,
 // longer words one more per six letters, digits in threes, punctuation in pairs, each CJK
-// character one, runs of newlines one. On English prose and JSON it lands within about 15% of
-// cl100k-style tokenizers, erring high (an undercount makes agents compact their context too late).
+// character one, runs of newlines one; images cost what Anthropic charges for their size. On English prose and JSON it
+// lands within about 15% of cl100k-style tokenizers, erring high (an undercount makes agents compact their context too
+// late).
 class TokenEstimator
 {
 public:
@@ -23,9 +24,6 @@ public:
 
     // The whole prompt: system, every block of every message, tool definitions, framing.
     static int countRequest(const MessagesRequest &request);
-
-    // A flat figure per image: Anthropic's cost for a ~1.15 megapixel image (≈1,600 tokens).
-    static constexpr int TokensPerImage = 1600;
 };
 
 } // namespace Switchboard::Core

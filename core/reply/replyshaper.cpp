@@ -2,6 +2,7 @@
 #include "replyshaper.h"
 
 #include "api/ids.h"
+#include "thinkingsignature.h"
 
 namespace Switchboard::Core {
 
@@ -75,7 +76,10 @@ void ReplyShaper::thinkingDelta(QByteArrayView utf8)
     if (m_openKind != BlockKind::Thinking) {
         openBlock(BlockHeader{BlockKind::Thinking, {}, {}, {}});
     }
-    m_out.contentBlockDelta(m_nextIndex - 1, DeltaKind::Thinking, utf8);
+    m_thinking.append(utf8.data(), utf8.size());
+    if (!m_options.omitThinkingText) {
+        m_out.contentBlockDelta(m_nextIndex - 1, DeltaKind::Thinking, utf8);
+    }
 }
 
 void ReplyShaper::thinkingSignature(QByteArrayView signature)
@@ -83,6 +87,7 @@ void ReplyShaper::thinkingSignature(QByteArrayView signature)
     if (m_finished || m_openKind != BlockKind::Thinking || signature.isEmpty()) {
         return;
     }
+    m_thinkingSigned = true;
     m_out.contentBlockDelta(m_nextIndex - 1, DeltaKind::Signature, signature);
 }
 
@@ -159,6 +164,8 @@ void ReplyShaper::openBlock(const BlockHeader &header)
 {
     closeOpenBlock();
     m_openKind = header.kind;
+    m_thinking.clear();
+    m_thinkingSigned = false;
     m_out.contentBlockStart(m_nextIndex++, header);
 }
 
@@ -166,6 +173,10 @@ void ReplyShaper::closeOpenBlock()
 {
     if (!m_openKind) {
         return;
+    }
+    // Clients echo thinking blocks back with their signature and the SDKs expect one before the stop.
+    if (m_openKind == BlockKind::Thinking && !m_thinkingSigned) {
+        m_out.contentBlockDelta(m_nextIndex - 1, DeltaKind::Signature, ThinkingSignature::sign(m_thinking));
     }
     m_out.contentBlockStop(m_nextIndex - 1);
     m_openKind.reset();

@@ -24,7 +24,8 @@ public:
         QByteArray messageId;
         QByteArray model; // the name the client asked for
         std::vector<QByteArray> stopSequences;
-        int estimatedInputTokens = 0; // used until the backend reports the real count
+        int estimatedInputTokens = 0;  // used until the backend reports the real count
+        bool omitThinkingText = false; // thinking.display "omitted": blocks and signatures, no text
     };
 
     // `stopGeneration` cancels the backend once the reply is complete on our side (a stop sequence).
@@ -67,6 +68,8 @@ private:
     bool m_calledTool = false;
     UsageReport m_reported;
     int m_generatedPieces = 0; // deltas received: the output count when the backend reports none
+    QByteArray m_thinking;     // the open thinking block's text, to sign it if the backend did not
+    bool m_thinkingSigned = false;
 };
 
 } // namespace Switchboard::Core

@@ -52,7 +52,8 @@ GenerationSink &MessagesExchange::generation()
             m_writer = std::make_unique<JsonMessageWriter>(m_responder, m_requestId, finished);
         }
         ReplyShaper::Options options{Ids::messageId(), m_decoded.model, m_decoded.stopSequences,
-                                     TokenEstimator::countRequest(m_decoded)};
+                                     TokenEstimator::countRequest(m_decoded),
+                                     m_decoded.thinking && m_decoded.thinking->display == "omitted"};
         m_shaper = std::make_unique<ReplyShaper>(std::move(options), *m_writer, [this] { stopBackend(); });
     }
     return *m_shaper;

@@ -24,6 +24,8 @@ private Q_SLOTS:
     void binaryDocuments_areRefused();
     void notes_sayWhatWasDropped();
     void claudeCodeRequest_translates();
+    void claudeCodeAttribution_isNormalised();
+    void toolResultImages_followAsAUserMessage();
     void thinking_usesTheConfiguredSwitch_data();
     void thinking_usesTheConfiguredSwitch();
 };
@@ -232,6 +234,37 @@ void TestChatRequestBuilder::claudeCodeRequest_translates()
     QCOMPARE(messages[3][u"tool_call_id"].toString(), u"toolu_HKwoQaSCbFORyx3VBlcaVfux");
     QCOMPARE(messages.size(), 4);
     QCOMPARE(body[u"tools"].toArray().size(), 12);
+}
+
+void TestChatRequestBuilder::claudeCodeAttribution_isNormalised()
+{
+    const QByteArray request = R"({"model":"m","max_tokens":5,"system":[
+        {"type":"text","text":"x-anthropic-billing-header: cc_version=2.1.332.130; cc_entrypoint=cli; cch=a1b2c;"},
+        {"type":"text","text":"You are Claude Code."}],"messages":[{"role":"user","content":"x"}]})";
+    const QJsonObject first = translate(request);
+    QCOMPARE(
+        first[u"messages"][0][u"content"].toString(),
+        u"x-anthropic-billing-header: cc_version=2.1.332.130; cc_entrypoint=cli; cch=00000;\n\nYou are Claude Code."_s);
+    QByteArray next = request;
+    next.replace("cch=a1b2c", "cch=ffe31"); // the next request of the same session
+    QCOMPARE(translate(next)[u"messages"][0][u"content"], first[u"messages"][0][u"content"]);
+}
+
+void TestChatRequestBuilder::toolResultImages_followAsAUserMessage()
+{
+    // Claude Code's Read tool returns images; tool messages carry text only.
+    const QJsonArray messages = messagesOf(R"([{"role":"user","content":"look at shot.png"},
+        {"role":"assistant","content":[{"type":"tool_use","id":"toolu_r","name":"Read","input":{"file_path":"shot.png"}}]},
+        {"role":"user","content":[{"type":"tool_result","tool_use_id":"toolu_r","content":[
+            {"type":"image","source":{"type":"base64","media_type":"image/png","data":"iVBOR"}}]},
+            {"type":"text","text":"what is it?"}]}])");
+    QCOMPARE(messages.size(), 4);
+    QCOMPARE(messages[2][u"role"].toString(), u"tool");
+    QCOMPARE(messages[2][u"content"].toString(), u"(the result is the image(s) in the next message)");
+    const QJsonArray parts = messages[3][u"content"].toArray();
+    QCOMPARE(parts[0][u"text"].toString(), u"Image(s) returned by tool call toolu_r:");
+    QCOMPARE(parts[1][u"image_url"][u"url"].toString(), u"data:image/png;base64,iVBOR");
+    QCOMPARE(parts[2][u"text"].toString(), u"what is it?");
 }
 
 void TestChatRequestBuilder::thinking_usesTheConfiguredSwitch_data()

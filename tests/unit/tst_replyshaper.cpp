@@ -3,6 +3,7 @@
 #include "reply/messageassembler.h"
 #include "reply/replyshaper.h"
 #include "reply/stopsequencematcher.h"
+#include "reply/thinkingsignature.h"
 
 #include <QtCore/QJsonArray>
 #include <QtCore/QJsonDocument>
@@ -27,6 +28,8 @@ private Q_SLOTS:
     void shaper_stopSequenceAcrossChunks_stopsTheBackend();
     void shaper_toolCallMakesStopReasonToolUse();
     void shaper_blocksOpenOneAtATime();
+    void shaper_signsThinkingTheBackendDidNotSign();
+    void shaper_omitsThinkingTextWhenAsked();
     void shaper_failureBeforeOutput_isAnError();
     void shaper_failureAfterOutput_endsWithErrorNotStop();
     void shaper_usesEstimateUntilTheBackendCounts();
@@ -206,6 +209,34 @@ void TestReplyShaper::shaper_blocksOpenOneAtATime()
                              "block_stop 1", "block_start 2 tool_use t1 f", "block_stop 2",
                              "block_start 3 tool_use t2 g", "delta 3 json {}", "block_stop 3", "block_start 4 text",
                              "delta 4 text b", "block_stop 4", "message_delta tool_use in=42 out=5", "message_stop"}));
+}
+
+void TestReplyShaper::shaper_signsThinkingTheBackendDidNotSign()
+{
+    // llama.cpp and vLLM stream reasoning_content with no signature; SDKs expect a signature_delta.
+    RecordingEventSink out;
+    ReplyShaper shaper(options(), out, {});
+    shaper.thinkingDelta("step one");
+    shaper.textDelta("answer");
+    shaper.finished(StopReason::EndTurn);
+    QCOMPARE(out.lines[3], "delta 0 signature " + ThinkingSignature::sign("step one"));
+    QCOMPARE(out.lines[4], QByteArray("block_stop 0"));
+    QVERIFY(ThinkingSignature::isOwn(ThinkingSignature::sign("x")));
+    QVERIFY(ThinkingSignature::sign("a") != ThinkingSignature::sign("b"));
+}
+
+void TestReplyShaper::shaper_omitsThinkingTextWhenAsked()
+{
+    RecordingEventSink out;
+    auto opts = options();
+    opts.omitThinkingText = true; // thinking.display: "omitted"
+    ReplyShaper shaper(opts, out, {});
+    shaper.thinkingDelta("private");
+    shaper.textDelta("answer");
+    shaper.finished(StopReason::EndTurn);
+    QCOMPARE(out.lines[1], QByteArray("block_start 0 thinking"));
+    QCOMPARE(out.lines[2], "delta 0 signature " + ThinkingSignature::sign("private"));
+    QVERIFY(!out.lines.join().contains("delta 0 thinking"));
 }
 
 void TestReplyShaper::shaper_failureBeforeOutput_isAnError()

@@ -21,6 +21,27 @@ QByteArray joinText(const std::vector<TextBlock> &blocks, QByteArrayView separat
     return joined;
 }
 
+// Claude Code starts its system prompt with an attribution line whose `cch=` value changes on every
+// request; a local server would re-process the whole prompt each time (llama.cpp PR #20623).
+bool normalizeAttribution(QByteArray &system)
+{
+    static constexpr QByteArrayView Header = "x-anthropic-billing-header:";
+    if (!system.startsWith(Header)) {
+        return false;
+    }
+    const qsizetype lineEnd = system.indexOf('\n');
+    const qsizetype key = system.indexOf("cch=");
+    if (key < 0 || (lineEnd >= 0 && key > lineEnd)) {
+        return false;
+    }
+    qsizetype valueEnd = key + 4;
+    while (valueEnd < system.size() && system[valueEnd] != ';' && system[valueEnd] != ' ' && system[valueEnd] != '\n') {
+        ++valueEnd;
+    }
+    system.replace(key + 4, valueEnd - key - 4, "00000");
+    return true;
+}
+
 QByteArray dataUri(const MediaSource &source)
 {
     return "data:" + source.mediaType + ";base64," + source.data;
@@ -54,7 +75,7 @@ private:
     std::optional<ApiError> writeUserTurn(const std::vector<const ContentBlock *> &blocks,
                                           const std::vector<QByteArray> &paths);
     void writeAssistantTurn(const std::vector<const ContentBlock *> &blocks);
-    void writeToolResult(const ToolResultBlock &result);
+    void writeToolResult(const ToolResultBlock &result, std::vector<Part> &images);
     void writeParts(const std::vector<Part> &parts);
     void writeTools();
     void writeToolChoice();
@@ -145,10 +166,11 @@ void Translator::writeParts(const std::vector<Part> &parts)
     m_json.endArray();
 }
 
-void Translator::writeToolResult(const ToolResultBlock &result)
+void Translator::writeToolResult(const ToolResultBlock &result, std::vector<Part> &images)
 {
     QByteArray text;
-    int droppedImages = 0;
+    std::vector<Part> resultImages;
+    int dropped = 0;
     for (const auto &block : result.content) {
         if (const auto *blockText = block.getIf<TextBlock>()) {
             if (!text.isEmpty()) {
@@ -161,13 +183,30 @@ void Translator::writeToolResult(const ToolResultBlock &result)
                 text.append('\n');
             }
             text.append(document->source.data);
+        } else if (const auto *image = block.getIf<ImageBlock>();
+                   image &&
+                   (image->source.kind == MediaSource::Kind::Base64 || image->source.kind == MediaSource::Kind::Url)) {
+            resultImages.push_back({Part::Kind::ImageUrl, image->source.kind == MediaSource::Kind::Base64
+                                                              ? dataUri(image->source)
+                                                              : image->source.url});
         } else {
-            ++droppedImages;
+            ++dropped;
         }
     }
-    if (droppedImages > 0) {
-        note("dropped " + QByteArray::number(droppedImages) +
-             " non-text block(s) from a tool_result: tool messages carry text only");
+    if (dropped > 0) {
+        note("dropped " + QByteArray::number(dropped) +
+             " block(s) of a tool_result that Chat Completions cannot carry");
+    }
+    if (!resultImages.empty()) {
+        // Tool messages carry text only: the images follow in the user message right after, named so
+        // the model can tell which call returned them (Claude Code's Read tool returns images).
+        note("moved " + QByteArray::number(qulonglong(resultImages.size())) + " image(s) of tool_result " +
+             result.toolUseId + " into the following user message");
+        images.push_back({Part::Kind::Text, "Image(s) returned by tool call " + result.toolUseId + ":"});
+        images.insert(images.end(), resultImages.begin(), resultImages.end());
+        if (text.isEmpty()) {
+            text = "(the result is the image(s) in the next message)";
+        }
     }
     // OpenAI tool messages have no error flag; say it in the content.
     if (result.isError) {
@@ -184,12 +223,12 @@ std::optional<ApiError> Translator::writeUserTurn(const std::vector<const Conten
                                                   const std::vector<QByteArray> &paths)
 {
     // Tool results answer the previous assistant turn, so they must directly follow it.
+    std::vector<Part> parts;
     for (const ContentBlock *block : blocks) {
         if (const auto *result = block->getIf<ToolResultBlock>()) {
-            writeToolResult(*result);
+            writeToolResult(*result, parts);
         }
     }
-    std::vector<Part> parts;
     for (std::size_t i = 0; i < blocks.size(); ++i) {
         if (blocks[i]->is<ToolResultBlock>()) {
             continue;
@@ -351,9 +390,14 @@ Result<ChatRequest> Translator::run()
     m_json.key("messages").beginArray();
 
     if (!m_request.system.empty()) {
+        QByteArray system = joinText(m_request.system, "\n\n");
+        if (normalizeAttribution(system)) {
+            note("normalised Claude Code's per-request cch= attribution value, which would defeat the backend's "
+                 "prompt cache");
+        }
         m_json.beginObject();
         m_json.field("role", "system");
-        m_json.field("content", joinText(m_request.system, "\n\n"));
+        m_json.field("content", system);
         m_json.endObject();
     }
     if (m_request.foldedSystemMessages > 0) {

@@ -3,7 +3,6 @@
 
 #include "api/tokenestimator.h"
 #include "backend/replytarget.h"
-#include "simulatedreply.h"
 #include "simulatorcall.h"
 
 namespace Switchboard::Core {

@@ -7,12 +7,23 @@
 
 namespace Switchboard::Core {
 
-SimulatorCall::SimulatorCall(QByteArray reply, int inputTokens, int maxTokens, GenerationSink &sink)
+SimulatorCall::SimulatorCall(SimulatedReply reply, int inputTokens, int maxTokens, GenerationSink &sink)
     : m_reply(std::move(reply))
-    , m_tokens(TokenEstimator::split(m_reply))
     , m_maxTokens(maxTokens)
     , m_sink(sink)
 {
+    for (const auto piece : TokenEstimator::split(m_reply.thinking)) {
+        m_steps.push_back({Step::Kind::Thinking, piece});
+    }
+    for (const auto piece : TokenEstimator::split(m_reply.text)) {
+        m_steps.push_back({Step::Kind::Text, piece});
+    }
+    if (m_reply.toolCall) {
+        m_steps.push_back({Step::Kind::ToolStart, m_reply.toolCall->name});
+        for (const auto piece : TokenEstimator::split(m_reply.toolCall->input)) {
+            m_steps.push_back({Step::Kind::ToolArguments, piece});
+        }
+    }
     m_sink.usage(UsageReport{inputTokens, std::nullopt});
     m_sink.flush();
 }
@@ -22,7 +33,7 @@ SimulatorCall::~SimulatorCall() = default;
 void SimulatorCall::start(double tokensPerSecond, std::chrono::milliseconds firstTokenLatency)
 {
     if (tokensPerSecond <= 0 && firstTokenLatency.count() == 0) {
-        emitTokens(m_tokens.size());
+        play(m_steps.size());
         return;
     }
     m_intervalMs = tokensPerSecond <= 0 ? 0 : qMax(1, int(1000.0 / tokensPerSecond));
@@ -43,34 +54,56 @@ void SimulatorCall::timerEvent(QTimerEvent *event)
     }
     if (m_intervalMs == 0) {
         m_timer.stop();
-        emitTokens(m_tokens.size());
+        play(m_steps.size());
         return;
     }
     m_timer.start(m_intervalMs, Qt::PreciseTimer, this);
-    emitTokens(1);
+    play(1);
 }
 
-void SimulatorCall::emitTokens(std::size_t count)
+void SimulatorCall::play(std::size_t count)
 {
-    for (std::size_t i = 0; i < count && !m_sink.isCancelled(); ++i) {
-        if (int(m_next) >= m_maxTokens && m_next < m_tokens.size()) {
-            m_timer.stop();
-            m_sink.usage(UsageReport{std::nullopt, int(m_next)});
-            m_sink.finished(StopReason::MaxTokens);
+    for (std::size_t played = 0; played < count && m_next < m_steps.size() && !m_sink.isCancelled(); ++m_next) {
+        const Step &step = m_steps[m_next];
+        if (step.kind == Step::Kind::ToolStart) {
+            m_sink.toolCallStart(0, {}, step.piece);
+            continue; // not a token of its own
+        }
+        if (m_tokens >= m_maxTokens) {
+            finish(StopReason::MaxTokens);
             return;
         }
-        if (m_next >= m_tokens.size()) {
+        ++m_tokens;
+        ++played;
+        switch (step.kind) {
+        case Step::Kind::Thinking:
+            m_sink.thinkingDelta(step.piece);
+            break;
+        case Step::Kind::Text:
+            m_sink.textDelta(step.piece);
+            break;
+        case Step::Kind::ToolArguments:
+            m_sink.toolCallArguments(0, step.piece);
+            break;
+        case Step::Kind::ToolStart:
             break;
         }
-        m_sink.textDelta(m_tokens[m_next++]);
     }
-    if (m_next >= m_tokens.size() && !m_sink.isCancelled()) {
-        m_timer.stop();
-        m_sink.usage(UsageReport{std::nullopt, int(m_next)});
-        m_sink.finished(StopReason::EndTurn);
+    if (m_next >= m_steps.size()) {
+        finish(m_reply.toolCall ? StopReason::ToolUse : StopReason::EndTurn);
         return;
     }
     m_sink.flush();
+}
+
+void SimulatorCall::finish(StopReason reason)
+{
+    if (m_sink.isCancelled()) {
+        return;
+    }
+    m_timer.stop();
+    m_sink.usage(UsageReport{std::nullopt, m_tokens});
+    m_sink.finished(reason);
 }
 
 } // namespace Switchboard::Core

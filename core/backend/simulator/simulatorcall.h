@@ -3,6 +3,7 @@
 
 #include "backend/backend.h"
 #include "reply/cancellablesink.h"
+#include "simulatedreply.h"
 
 #include <QtCore/QBasicTimer>
 #include <QtCore/QObject>
@@ -12,7 +13,8 @@
 
 namespace Switchboard::Core {
 
-// One simulated generation: emits the reply's tokens on a timer.
+// One simulated generation: plays a SimulatedReply (thinking, text, a tool call) one token per
+// timer tick, as a model server would stream it.
 class SimulatorCall final
     : public QObject
     , public BackendCall
@@ -21,7 +23,7 @@ class SimulatorCall final
     Q_DISABLE_COPY_MOVE(SimulatorCall)
 
 public:
-    SimulatorCall(QByteArray reply, int inputTokens, int maxTokens, GenerationSink &sink);
+    SimulatorCall(SimulatedReply reply, int inputTokens, int maxTokens, GenerationSink &sink);
     ~SimulatorCall() override;
 
     void start(double tokensPerSecond, std::chrono::milliseconds firstTokenLatency);
@@ -31,12 +33,27 @@ protected:
     void timerEvent(QTimerEvent *event) override;
 
 private:
-    // Emits up to `count` tokens; finishes the reply when none remain or max_tokens is reached.
-    void emitTokens(std::size_t count);
+    struct Step
+    {
+        enum class Kind
+        {
+            Thinking,
+            Text,
+            ToolStart,
+            ToolArguments,
+        };
+        Kind kind;
+        QByteArrayView piece;
+    };
 
-    QByteArray m_reply;
-    std::vector<QByteArrayView> m_tokens;
+    // Plays up to `count` tokens; finishes when none remain or max_tokens is reached.
+    void play(std::size_t count);
+    void finish(StopReason reason);
+
+    SimulatedReply m_reply;
+    std::vector<Step> m_steps;
     std::size_t m_next = 0;
+    int m_tokens = 0;
     int m_maxTokens;
     CancellableSink m_sink;
     QBasicTimer m_timer;

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "commandline.h"
 
+#include "security/apikeystore.h"
+
 #include <QtCore/QCommandLineParser>
 #include <QtCore/QCoreApplication>
 #include <QtCore/QUrl>
@@ -56,7 +58,14 @@ Core::Result<CommandLine, CommandLine::Exit> CommandLine::parse(const QStringLis
                                           u"Pass every request through to this Anthropic-native server."_s, u"URL"_s);
     const QCommandLineOption anthropicKeyEnv(
         u"anthropic-key-env"_s, u"Environment variable holding the Anthropic-native server's key."_s, u"VAR"_s);
-    parser.addOptions({headless, quiet, host, port, config, openAiUrl, openAiKeyEnv, anthropicUrl, anthropicKeyEnv});
+    const QCommandLineOption apiKeyEnv(
+        u"api-key-env"_s, u"Environment variable holding the key clients must send to Switchboard."_s, u"VAR"_s);
+    const QCommandLineOption allowHost(u"allow-host"_s,
+                                       u"Also accept this Host name (besides localhost); repeatable."_s, u"NAME"_s);
+    const QCommandLineOption allowOrigin(
+        u"allow-origin"_s, u"Let browser pages from this origin call the API (CORS); repeatable."_s, u"ORIGIN"_s);
+    parser.addOptions({headless, quiet, host, port, config, openAiUrl, openAiKeyEnv, anthropicUrl, anthropicKeyEnv,
+                       apiKeyEnv, allowHost, allowOrigin});
 
     if (!parser.parse(arguments)) {
         return Exit{parser.errorText()};
@@ -95,6 +104,14 @@ Core::Result<CommandLine, CommandLine::Exit> CommandLine::parse(const QStringLis
     options.openAiKeyEnv = parser.value(openAiKeyEnv);
     options.anthropicUrl = parser.value(anthropicUrl);
     options.anthropicKeyEnv = parser.value(anthropicKeyEnv);
+    options.apiKeyEnv = parser.value(apiKeyEnv);
+    for (const QString &name : parser.values(allowHost)) {
+        options.allowedHosts.append(name.toUtf8());
+    }
+    for (const QString &origin : parser.values(allowOrigin)) {
+        options.allowedOrigins.append(origin.toUtf8());
+    }
+    options.apiKeyPath = Core::ApiKeyStore::defaultPath();
     if (!options.openAiUrl.isEmpty() && !options.anthropicUrl.isEmpty()) {
         return Exit{u"--openai-url and --anthropic-url each send every model to one backend; give one of them, "
                     u"or describe several backends in a --config file"_s};
@@ -128,6 +145,44 @@ Core::Result<Core::GatewayConfig, QString> CommandLine::gatewayConfig() const
         return Core::GatewayConfig::fromFile(configPath);
     }
     return Core::GatewayConfig::simulatorOnly();
+}
+
+Core::Result<std::optional<QString>, QString> CommandLine::secure(Core::GatewayConfig &config) const
+{
+    Core::AccessOptions &access = config.access;
+    access.allowedHosts += allowedHosts;
+    access.allowedOrigins += allowedOrigins;
+    if (!apiKeyEnv.isEmpty()) {
+        auto key = keyFromEnvironment(apiKeyEnv, u"--api-key-env"_s);
+        if (!key) {
+            return key.error();
+        }
+        access.apiKey = *key;
+        access.requireKey = true;
+    }
+    const bool beyondLoopback = !host.isLoopback();
+    if (beyondLoopback) {
+        access.requireKey = true;
+    }
+    const bool keyNeeded =
+        access.requireKey || (config.hasCredentialedBackend() && access.requireKeyForCredentialedBackends);
+    if (!keyNeeded || !access.apiKey.isEmpty()) {
+        return std::optional<QString>();
+    }
+    const auto stored = Core::ApiKeyStore::loadOrCreate(apiKeyPath);
+    if (!stored) {
+        return stored.error();
+    }
+    access.apiKey = stored->value;
+    const QString why =
+        beyondLoopback ? u"it listens beyond this machine"_s : u"a backend uses credentials stored in Switchboard"_s;
+    if (stored->created) {
+        return std::optional<QString>(
+            u"Switchboard generated an API key because %1. Clients send it as x-api-key or Authorization: "
+            u"Bearer:\n  %2\n(kept in %3)"_s.arg(why, QString::fromUtf8(stored->value), apiKeyPath));
+    }
+    return std::optional<QString>(
+        u"Clients must send Switchboard's API key (kept in %1) because %2."_s.arg(apiKeyPath, why));
 }
 
 } // namespace Switchboard::App

@@ -4,9 +4,12 @@
 #include "api/result.h"
 #include "routing/gatewayconfig.h"
 
+#include <QtCore/QByteArrayList>
 #include <QtCore/QString>
 #include <QtCore/QStringList>
 #include <QtNetwork/QHostAddress>
+
+#include <optional>
 
 namespace Switchboard::App {
 
@@ -24,6 +27,10 @@ struct CommandLine
     QString openAiKeyEnv;
     QString anthropicUrl;
     QString anthropicKeyEnv;
+    QString apiKeyEnv;
+    QByteArrayList allowedHosts;
+    QByteArrayList allowedOrigins;
+    QString apiKeyPath; // where a generated key is kept; the user data directory by default
 
     // Why parsing ended the program: help and version (exit 0) or a mistake (exit 2).
     struct Exit
@@ -37,6 +44,11 @@ struct CommandLine
     // The backends and routes these options ask for: a single backend from --openai-url or
     // --anthropic-url, else the config file, else the simulator.
     Core::Result<Core::GatewayConfig, QString> gatewayConfig() const;
+
+    // Applies the access options to `config` and settles Switchboard's own API key: the one given
+    // with --api-key-env, or one generated and stored when listening beyond loopback or when a
+    // backend holds the user's credentials. Returns what to tell the user, if anything.
+    Core::Result<std::optional<QString>, QString> secure(Core::GatewayConfig &config) const;
 };
 
 } // namespace Switchboard::App

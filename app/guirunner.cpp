@@ -20,6 +20,14 @@ int runGui(const CommandLine &options)
         QTextStream(stderr) << "switchboard: " << config.error() << Qt::endl;
         return 2;
     }
+    const auto notice = options.secure(*config);
+    if (!notice) {
+        QTextStream(stderr) << "switchboard: " << notice.error() << Qt::endl;
+        return 2;
+    }
+    if (*notice) {
+        QTextStream(stderr) << "switchboard: " << **notice << Qt::endl;
+    }
     Ui::MainWindow window;
     GatewayThread gateway(*config, options.host, options.port);
     QObject::connect(&gateway, &GatewayThread::listening, &window, [&window](const QUrl &baseUrl) {

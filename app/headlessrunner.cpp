@@ -24,6 +24,14 @@ int runHeadless(const CommandLine &options)
         QTextStream(stderr) << "switchboard: " << config.error() << Qt::endl;
         return 2;
     }
+    const auto notice = options.secure(*config);
+    if (!notice) {
+        QTextStream(stderr) << "switchboard: " << notice.error() << Qt::endl;
+        return 2;
+    }
+    if (*notice) {
+        QTextStream(stderr) << "switchboard: " << **notice << Qt::endl;
+    }
     Core::Gateway gateway(*config);
     const auto port = gateway.listen(options.host, options.port);
     if (!port) {

@@ -44,6 +44,9 @@ public:
     virtual ~Backend() = default;
 
     virtual QByteArray name() const = 0;
+    // Whether it sends the user's own credentials upstream (a paid API): such routes need
+    // Switchboard's key even on loopback.
+    virtual bool holdsCredentials() const = 0;
     virtual std::unique_ptr<BackendCall> startMessage(const BackendRequest &request, ReplyTarget &target) = 0;
     // The prompt size in the backend's own tokens where it can tell, else an estimate. The caller
     // keeps `request` alive until the task completes (a named local of the awaiting coroutine: GCC 12

@@ -3,6 +3,7 @@
 
 #include "api/apierror.h"
 #include "api/ids.h"
+#include "httprequestguard.h"
 #include "httprequesthandler.h"
 #include "httpresponder.h"
 #include "httpstatus.h"
@@ -48,11 +49,12 @@ const QByteArray &httpDate()
 }
 } // namespace
 
-HttpConnection::HttpConnection(QTcpSocket *socket, HttpRequestHandler &handler, const HttpServerLimits &limits,
-                               QObject *parent)
+HttpConnection::HttpConnection(QTcpSocket *socket, HttpRequestHandler &handler, HttpRequestGuard *guard,
+                               const HttpServerLimits &limits, QObject *parent)
     : QObject(parent)
     , m_socket(socket)
     , m_handler(handler)
+    , m_guard(guard)
     , m_limits(limits)
     , m_parser(limits.request)
 {
@@ -142,6 +144,15 @@ void HttpConnection::processInput()
             break;
         }
         if (progress == HttpRequestParser::Progress::HeadComplete) {
+            m_guardHeaders = HttpHeaders();
+            if (m_guard) {
+                auto verdict = m_guard->inspect(m_parser.request());
+                if (verdict.action == HttpRequestGuard::Verdict::Action::Respond) {
+                    answerFromHead(verdict.status, verdict.headers, verdict.body);
+                    continue;
+                }
+                m_guardHeaders = std::move(verdict.headers);
+            }
             if (m_parser.expectsContinue()) {
                 write(QByteArrayLiteral("HTTP/1.1 100 Continue\r\n\r\n"));
             }
@@ -183,6 +194,7 @@ void HttpConnection::finishExchange()
     if (lcAccess().isInfoEnabled()) {
         logExchange("");
     }
+    m_guardHeaders = HttpHeaders();
     m_exchange = 0;
     m_responseState = ResponseState::None;
     m_clientGone = nullptr;
@@ -213,6 +225,32 @@ void HttpConnection::failRequest(int status, const QByteArray &message)
     closeConnection();
 }
 
+void HttpConnection::answerFromHead(int status, const HttpHeaders &headers, const QByteArray &body)
+{
+    // The body (if any) was never read: the byte stream can only be trusted again on a new connection.
+    const bool bodyPending = m_parser.contentLength() > 0 || m_parser.isChunked();
+    const HttpRequest &head = m_parser.request();
+    m_method = head.method;
+    m_target = head.target.left(512);
+    m_status = status;
+    m_started.start();
+    m_keepAlive = m_parser.wantsKeepAlive() && !bodyPending && !m_closeWhenIdle;
+    m_headRequest = head.method == "HEAD";
+    QByteArray out;
+    writeHead(status, headers, body.size(), false, out);
+    if (!m_headRequest) {
+        out.append(body);
+    }
+    write(out);
+    if (lcAccess().isInfoEnabled()) {
+        logExchange(" (refused before the body)");
+    }
+    m_parser.reset();
+    if (!m_keepAlive) {
+        closeConnection();
+    }
+}
+
 void HttpConnection::writeHead(int status, const HttpHeaders &headers, qint64 contentLength, bool chunked,
                                QByteArray &out) const
 {
@@ -223,11 +261,13 @@ void HttpConnection::writeHead(int status, const HttpHeaders &headers, qint64 co
     out.append("\r\nDate: ");
     out.append(httpDate());
     out.append("\r\nServer: Switchboard\r\n");
-    for (const auto &field : headers.fields()) {
-        out.append(field.first);
-        out.append(": ");
-        out.append(field.second);
-        out.append("\r\n");
+    for (const auto *list : {&headers, &m_guardHeaders}) {
+        for (const auto &field : list->fields()) {
+            out.append(field.first);
+            out.append(": ");
+            out.append(field.second);
+            out.append("\r\n");
+        }
     }
     if (contentLength >= 0) {
         out.append("Content-Length: ");

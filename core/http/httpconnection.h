@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "httpheaders.h"
 #include "httprequestparser.h"
 #include "httpserverlimits.h"
 
@@ -14,7 +15,7 @@ class QTcpSocket;
 
 namespace Switchboard::Core {
 
-class HttpHeaders;
+class HttpRequestGuard;
 class HttpRequestHandler;
 
 // One client connection: reads requests with the strict parser, hands each to the handler, and
@@ -26,8 +27,8 @@ class HttpConnection final : public QObject
     Q_DISABLE_COPY_MOVE(HttpConnection)
 
 public:
-    HttpConnection(QTcpSocket *socket, HttpRequestHandler &handler, const HttpServerLimits &limits,
-                   QObject *parent = nullptr);
+    HttpConnection(QTcpSocket *socket, HttpRequestHandler &handler, HttpRequestGuard *guard,
+                   const HttpServerLimits &limits, QObject *parent = nullptr);
     ~HttpConnection() override;
 
     // Used by HttpResponder; `exchange` guards against a stale responder of an earlier request.
@@ -65,6 +66,8 @@ private:
     void dispatch();
     void finishExchange();
     void failRequest(int status, const QByteArray &message);
+    // Answers a request the guard refused (or a CORS preflight) from its head alone.
+    void answerFromHead(int status, const HttpHeaders &headers, const QByteArray &body);
     void writeHead(int status, const HttpHeaders &headers, qint64 contentLength, bool chunked, QByteArray &out) const;
     void write(const QByteArray &bytes);
     void closeConnection();
@@ -73,6 +76,7 @@ private:
 
     QTcpSocket *m_socket;
     HttpRequestHandler &m_handler;
+    HttpRequestGuard *m_guard;
     HttpServerLimits m_limits;
     HttpRequestParser m_parser;
     QByteArray m_input;
@@ -89,6 +93,7 @@ private:
     bool m_closeWhenIdle = false;
     bool m_processing = false;
     std::function<void()> m_clientGone;
+    HttpHeaders m_guardHeaders; // added to the current response (CORS)
 
     // For the access log.
     QByteArray m_method;

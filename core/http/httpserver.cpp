@@ -13,9 +13,10 @@ namespace {
 Q_LOGGING_CATEGORY(lcServer, "switchboard.http.server", QtWarningMsg)
 } // namespace
 
-HttpServer::HttpServer(HttpRequestHandler &handler, HttpServerLimits limits, QObject *parent)
+HttpServer::HttpServer(HttpRequestHandler &handler, HttpRequestGuard *guard, HttpServerLimits limits, QObject *parent)
     : QObject(parent)
     , m_handler(handler)
+    , m_guard(guard)
     , m_limits(limits)
     , m_listener(addListener())
 {}
@@ -86,7 +87,7 @@ void HttpServer::closeGracefully()
 void HttpServer::acceptConnections(QTcpServer *listener)
 {
     while (QTcpSocket *socket = listener->nextPendingConnection()) {
-        auto *connection = new HttpConnection(socket, m_handler, m_limits, this);
+        auto *connection = new HttpConnection(socket, m_handler, m_guard, m_limits, this);
         m_connections.insert(connection);
         connect(connection, &HttpConnection::closed, this, [this, connection] {
             m_connections.remove(connection);

@@ -13,6 +13,7 @@ class QTcpServer;
 namespace Switchboard::Core {
 
 class HttpConnection;
+class HttpRequestGuard;
 class HttpRequestHandler;
 
 // Accepts TCP connections and serves HTTP/1.1 on them with HttpConnection. Everything runs on the
@@ -23,7 +24,9 @@ class HttpServer final : public QObject
     Q_DISABLE_COPY_MOVE(HttpServer)
 
 public:
-    HttpServer(HttpRequestHandler &handler, HttpServerLimits limits = {}, QObject *parent = nullptr);
+    // `guard`, when given, sees every request head first (and must outlive the server).
+    HttpServer(HttpRequestHandler &handler, HttpRequestGuard *guard, HttpServerLimits limits = {},
+               QObject *parent = nullptr);
     ~HttpServer() override;
 
     // Returns the bound port (useful with port 0) or a message saying why listening failed.
@@ -48,6 +51,7 @@ private:
     QTcpServer *addListener();
 
     HttpRequestHandler &m_handler;
+    HttpRequestGuard *m_guard;
     HttpServerLimits m_limits;
     QTcpServer *m_listener;
     QTcpServer *m_loopbackV6 = nullptr;

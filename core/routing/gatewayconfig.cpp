@@ -155,7 +155,57 @@ std::optional<QString> readBackend(object fields, const QString &path, BackendCo
     return {};
 }
 
+std::optional<QString> readStringList(object fields, std::string_view key, const QString &path, QByteArrayList &out)
+{
+    simdjson::dom::array items;
+    if (fields.at_key(key).get_array().get(items) != simdjson::SUCCESS) {
+        return {};
+    }
+    for (element item : items) {
+        if (!item.is_string()) {
+            return at(path + u'.' + QString::fromLatin1(key.data(), qsizetype(key.size())),
+                      u"must be a list of strings"_s);
+        }
+        out.append(Json::toBytes(std::string_view(item)));
+    }
+    return {};
+}
+
+std::optional<QString> readServer(object fields, AccessOptions &access)
+{
+    const QString path = u"server"_s;
+    if (auto error = readStringList(fields, "allowed_hosts", path, access.allowedHosts)) {
+        return error;
+    }
+    if (auto error = readStringList(fields, "allowed_origins", path, access.allowedOrigins)) {
+        return error;
+    }
+    QByteArray keyVariable;
+    if (auto error = readString(fields, "api_key_env", path, keyVariable, false)) {
+        return error;
+    }
+    if (!keyVariable.isEmpty()) {
+        if (!qEnvironmentVariableIsSet(keyVariable.constData())) {
+            return at(path + u".api_key_env",
+                      u"the environment variable %1 is not set"_s.arg(QString::fromUtf8(keyVariable)));
+        }
+        access.apiKey = qgetenv(keyVariable.constData());
+        access.requireKey = true;
+    }
+    bool flag = true;
+    if (fields.at_key("require_key_for_credentialed_backends").get_bool().get(flag) == simdjson::SUCCESS) {
+        access.requireKeyForCredentialedBackends = flag;
+    }
+    return {};
+}
+
 } // namespace
+
+bool GatewayConfig::hasCredentialedBackend() const
+{
+    return std::any_of(backends.begin(), backends.end(),
+                       [](const BackendConfig &backend) { return !backend.apiKey.isEmpty(); });
+}
 
 GatewayConfig GatewayConfig::simulatorOnly()
 {
@@ -228,6 +278,13 @@ Result<GatewayConfig, QString> GatewayConfig::fromJson(QByteArrayView json)
                 return at(path + u".backend", u"no backend is named \"%1\""_s.arg(QString::fromUtf8(route.backend)));
             }
             config.routes.push_back(std::move(route));
+        }
+    }
+
+    object server;
+    if (root["server"].get_object().get(server) == simdjson::SUCCESS) {
+        if (auto error = readServer(server, config.access)) {
+            return *error;
         }
     }
 

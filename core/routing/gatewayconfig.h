@@ -5,6 +5,7 @@
 #include "backend/openai/chatrequestbuilder.h"
 #include "backend/upstreamtimeouts.h"
 #include "http/httpheaders.h"
+#include "security/accesspolicy.h"
 
 #include <QtCore/QString>
 #include <QtCore/QUrl>
@@ -43,11 +44,15 @@ struct GatewayConfig
 {
     std::vector<BackendConfig> backends;
     std::vector<RouteConfig> routes; // first match wins
+    AccessOptions access;
 
     // The simulator answers every model: what runs when nothing is configured.
     static GatewayConfig simulatorOnly();
     // Every model goes to one backend, names passed through unchanged.
     static GatewayConfig singleBackend(BackendConfig backend);
+
+    // Whether any backend holds the user's credentials.
+    bool hasCredentialedBackend() const;
 
     // Parses the config format. API keys given as `api_key_env` are read from the environment here.
     static Result<GatewayConfig, QString> fromJson(QByteArrayView json);

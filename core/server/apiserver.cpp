@@ -9,6 +9,7 @@
 #include "messagesexchange.h"
 #include "modelpage.h"
 #include "routing/modelrouter.h"
+#include "security/accesspolicy.h"
 
 #include <QtCore/QLoggingCategory>
 #include <QtCore/QPointer>
@@ -37,13 +38,40 @@ ApiError noRoute(const QByteArray &model)
 
 } // namespace
 
-ApiServer::ApiServer(ModelRouter &router, ServerOptions options, QObject *parent)
+ApiServer::ApiServer(ModelRouter &router, const AccessPolicy &access, ServerOptions options, QObject *parent)
     : QObject(parent)
     , m_router(router)
+    , m_access(access)
     , m_options(options)
 {}
 
 ApiServer::~ApiServer() = default;
+
+std::optional<ApiError> ApiServer::credentialCheck(const Backend &backend, const HttpRequest &request) const
+{
+    const AccessOptions &options = m_access.options();
+    if (!backend.holdsCredentials() || !options.requireKeyForCredentialedBackends ||
+        m_access.hasValidKey(request.headers)) {
+        return {};
+    }
+    ApiError error;
+    error.type = ApiErrorType::Authentication;
+    error.retryable = false;
+    error.message = "Backend '" + backend.name() +
+                    "' uses credentials stored in Switchboard; send Switchboard's own API key as x-api-key or "
+                    "Authorization: Bearer";
+    return error;
+}
+
+HttpHeaders ApiServer::forwardableHeaders(const HttpRequest &request) const
+{
+    HttpHeaders headers = request.headers;
+    if (m_access.hasValidKey(headers)) {
+        headers.remove("x-api-key");
+        headers.remove("authorization");
+    }
+    return headers;
+}
 
 QByteArray ApiServer::canonicalPath(QByteArrayView path)
 {
@@ -87,8 +115,8 @@ void ApiServer::handleRequest(HttpRequest &&request, HttpResponder &&responder)
             handleListModels(std::move(request), std::move(responder), requestId);
         } else {
             // Ids may hold slashes (llama.cpp's "models/x.gguf"); SDKs percent-encode them.
-            handleGetModel(QByteArray::fromPercentEncoding(path.sliced(ModelsPrefix.size())), std::move(responder),
-                           requestId);
+            handleGetModel(QByteArray::fromPercentEncoding(path.sliced(ModelsPrefix.size())),
+                           m_access.hasValidKey(request.headers), std::move(responder), requestId);
         }
         return;
     }
@@ -108,6 +136,11 @@ void ApiServer::handleMessages(HttpRequest &&request, HttpResponder &&responder,
         ApiResponse::sendError(responder, noRoute(decoded->model), requestId);
         return;
     }
+    if (auto error = credentialCheck(*match->backend, request)) {
+        ApiResponse::sendError(responder, *error, requestId);
+        return;
+    }
+    request.headers = forwardableHeaders(request);
     qCDebug(lcApi) << requestId << decoded->model << "→" << match->backend->name() << match->upstreamModel;
     auto *exchange =
         new MessagesExchange(std::move(request), std::move(responder), requestId, std::move(decoded).value(),
@@ -127,7 +160,12 @@ QCoro::Task<> ApiServer::handleCountTokens(HttpRequest request, HttpResponder re
         ApiResponse::sendError(responder, noRoute(decoded->model), requestId);
         co_return;
     }
-    const BackendRequest backendRequest{*decoded, match->upstreamModel, request.body, request.query, request.headers};
+    if (auto error = credentialCheck(*match->backend, request)) {
+        ApiResponse::sendError(responder, *error, requestId);
+        co_return;
+    }
+    const BackendRequest backendRequest{*decoded, match->upstreamModel, request.body, request.query,
+                                        forwardableHeaders(request)};
     const auto count = co_await match->backend->countTokens(backendRequest);
     if (!count) {
         ApiResponse::sendError(responder, count.error(), requestId);
@@ -136,7 +174,7 @@ QCoro::Task<> ApiServer::handleCountTokens(HttpRequest request, HttpResponder re
     ApiResponse::sendJson(responder, "{\"input_tokens\":" + QByteArray::number(*count) + '}', requestId);
 }
 
-QCoro::Task<std::vector<ModelInfo>> ApiServer::collectModels()
+QCoro::Task<std::vector<ModelInfo>> ApiServer::collectModels(bool withCredentialedBackends)
 {
     QPointer<ApiServer> self(this);
     std::vector<ModelInfo> models;
@@ -149,7 +187,10 @@ QCoro::Task<std::vector<ModelInfo>> ApiServer::collectModels()
     }
     std::vector<Backend *> backends;
     for (const auto &backend : m_router.backends()) {
-        backends.push_back(backend.get());
+        if (withCredentialedBackends || !backend->holdsCredentials() ||
+            !m_access.options().requireKeyForCredentialedBackends) {
+            backends.push_back(backend.get());
+        }
     }
     for (Backend *backend : backends) {
         auto listed = co_await backend->listModels();
@@ -176,7 +217,7 @@ QCoro::Task<std::vector<ModelInfo>> ApiServer::collectModels()
 QCoro::Task<> ApiServer::handleListModels(HttpRequest request, HttpResponder responder, QByteArray requestId)
 {
     QPointer<ApiServer> self(this);
-    const auto models = co_await collectModels();
+    const auto models = co_await collectModels(m_access.hasValidKey(request.headers));
     if (!self) {
         co_return;
     }
@@ -188,10 +229,10 @@ QCoro::Task<> ApiServer::handleListModels(HttpRequest request, HttpResponder res
     ApiResponse::sendJson(responder, page->toJson(), requestId);
 }
 
-QCoro::Task<> ApiServer::handleGetModel(QByteArray modelId, HttpResponder responder, QByteArray requestId)
+QCoro::Task<> ApiServer::handleGetModel(QByteArray modelId, bool withKey, HttpResponder responder, QByteArray requestId)
 {
     QPointer<ApiServer> self(this);
-    const auto models = co_await collectModels();
+    const auto models = co_await collectModels(withKey);
     if (!self) {
         co_return;
     }

@@ -1,18 +1,24 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "api/apierror.h"
 #include "backend/modelinfo.h"
+#include "http/httpheaders.h"
 #include "http/httprequesthandler.h"
 #include "serveroptions.h"
 
 #include <QtCore/QObject>
 #include <qcoro/qcorotask.h>
 
+#include <optional>
 #include <vector>
 
 namespace Switchboard::Core {
 
+class AccessPolicy;
+class Backend;
 class ModelRouter;
+struct HttpRequest;
 
 // The Anthropic API surface: POST /v1/messages, POST /v1/messages/count_tokens, GET /v1/models and
 // GET /v1/models/{id}, also under /v1/v1 (SDKs given a base URL that already ends in /v1 append
@@ -26,7 +32,7 @@ class ApiServer final
     Q_DISABLE_COPY_MOVE(ApiServer)
 
 public:
-    ApiServer(ModelRouter &router, ServerOptions options, QObject *parent = nullptr);
+    ApiServer(ModelRouter &router, const AccessPolicy &access, ServerOptions options, QObject *parent = nullptr);
     ~ApiServer() override;
 
     void handleRequest(HttpRequest &&request, HttpResponder &&responder) override;
@@ -38,11 +44,17 @@ private:
     void handleMessages(HttpRequest &&request, HttpResponder &&responder, const QByteArray &requestId);
     QCoro::Task<> handleCountTokens(HttpRequest request, HttpResponder responder, QByteArray requestId);
     QCoro::Task<> handleListModels(HttpRequest request, HttpResponder responder, QByteArray requestId);
-    QCoro::Task<> handleGetModel(QByteArray modelId, HttpResponder responder, QByteArray requestId);
+    QCoro::Task<> handleGetModel(QByteArray modelId, bool withKey, HttpResponder responder, QByteArray requestId);
     // Named routes first, then what each backend reports that routes back to it unrenamed.
-    QCoro::Task<std::vector<ModelInfo>> collectModels();
+    // Backends that hold the user's credentials are asked only for callers with Switchboard's key.
+    QCoro::Task<std::vector<ModelInfo>> collectModels(bool withCredentialedBackends);
+    // The 401 for a route whose backend holds the user's credentials, if the caller lacks the key.
+    std::optional<ApiError> credentialCheck(const Backend &backend, const HttpRequest &request) const;
+    // What the backend may see of the client's headers: never Switchboard's own key.
+    HttpHeaders forwardableHeaders(const HttpRequest &request) const;
 
     ModelRouter &m_router;
+    const AccessPolicy &m_access;
     ServerOptions m_options;
 };
 

@@ -5,22 +5,25 @@
 #include "http/httpclient.h"
 #include "http/httpserver.h"
 #include "routing/modelrouter.h"
+#include "security/accesspolicy.h"
 
 namespace Switchboard::Core {
 
 Gateway::Gateway(const GatewayConfig &config, ServerOptions options, HttpServerLimits limits, QObject *parent)
     : QObject(parent)
+    , m_access(std::make_unique<AccessPolicy>(config.access))
     , m_client(new HttpClient(this))
     , m_router(ModelRouter::fromConfig(config, *m_client))
-    , m_api(new ApiServer(*m_router, options, this))
-    , m_http(new HttpServer(*m_api, limits, this))
+    , m_api(new ApiServer(*m_router, *m_access, options, this))
+    , m_http(new HttpServer(*m_api, m_access.get(), limits, this))
 {
     connect(m_http, &HttpServer::connectionCountChanged, this, &Gateway::connectionCountChanged);
 }
 
 Gateway::~Gateway()
 {
-    // Children are destroyed after this body; end them in dependency order while the router lives.
+    // Children are destroyed after this body; end them in dependency order while the router and the
+    // access policy live.
     delete m_http;
     delete m_api;
     delete m_client;
@@ -28,7 +31,11 @@ Gateway::~Gateway()
 
 Result<quint16, QString> Gateway::listen(const QHostAddress &address, quint16 port)
 {
-    return m_http->listen(address, port);
+    auto bound = m_http->listen(address, port);
+    if (bound) {
+        m_access->setListenAddress(address, *bound);
+    }
+    return bound;
 }
 
 void Gateway::closeGracefully()

@@ -14,6 +14,7 @@
 
 namespace Switchboard::Core {
 
+class AccessPolicy;
 class ApiServer;
 class HttpClient;
 class HttpServer;
@@ -41,7 +42,7 @@ Q_SIGNALS:
     void connectionCountChanged(int count);
 
 private:
-    // Declaration order is destruction order, reversed: the listener goes first, the client last.
+    std::unique_ptr<AccessPolicy> m_access;
     HttpClient *m_client;
     std::unique_ptr<ModelRouter> m_router;
     ApiServer *m_api;

@@ -90,9 +90,10 @@ void TestClients::disconnectDuringNonStreamingCall_abortsUpstream()
     m_backend->on("/v1/chat/completions", slowStream(200, 20));
     TestGateway gateway(TestGateway::openAi(m_backend->baseUrl()));
     ApiClient client(gateway.url);
+    QNetworkRequest request = client.request("/v1/messages");
+    request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
     QNetworkReply *reply = client.network().post(
-        client.request("/v1/messages"),
-        QByteArray(R"({"model":"m","max_tokens":64,"messages":[{"role":"user","content":"hi"}]})"));
+        request, QByteArray(R"({"model":"m","max_tokens":64,"messages":[{"role":"user","content":"hi"}]})"));
     QTRY_VERIFY(m_backend->openResponses() == 1);
     reply->abort();
     reply->deleteLater();

@@ -2,6 +2,7 @@
 #include "apiclient.h"
 #include "fakebackend.h"
 
+#include <QtCore/QFile>
 #include <QtCore/QJsonObject>
 #include <QtCore/QProcess>
 #include <QtCore/QRegularExpression>
@@ -31,6 +32,7 @@ private Q_SLOTS:
     void badOptions_exitWithTwo_data();
     void badOptions_exitWithTwo();
     void portInUse_isAClearError();
+    void beyondLoopback_requiresAGeneratedKey();
 
 private:
     // Starts the binary and waits for its Listening line; returns the base URL.
@@ -77,13 +79,13 @@ QUrl TestHeadless::start(const QStringList &arguments, const QProcessEnvironment
     if (!ready) {
         return {};
     }
-    const auto match =
-        QRegularExpression(u"^Listening on (http://127\\.0\\.0\\.1:(\\d+))\\n$"_s).match(QString::fromUtf8(out));
+    // Exactly one line: "Listening on http://ADDR:PORT".
+    const auto match = QRegularExpression(u"^Listening on http://([0-9.]+):(\\d+)\\n$"_s).match(QString::fromUtf8(out));
     if (!match.hasMatch()) {
         qWarning("unexpected stdout: %s / stderr: %s", out.constData(), m_process->readAllStandardError().constData());
         return {};
     }
-    return QUrl(match.captured(1));
+    return QUrl(u"http://127.0.0.1:"_s + match.captured(2));
 }
 
 void TestHeadless::portZero_printsTheRealPortOnceAndServes()
@@ -128,13 +130,16 @@ void TestHeadless::openAiUrl_sendsEveryModelThere()
                FakeResponse::eventStream(FakeBackend::fixture(u"llama-cpp/07_chat_stream_usage.sse"_s)));
     QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
     environment.insert(u"TEST_BACKEND_KEY"_s, u"sk-from-env"_s);
-    const QUrl url = start({u"--port"_s, u"0"_s, u"--openai-url"_s, QString::fromUtf8(backend.baseUrl() + "/v1"),
-                            u"--openai-key-env"_s, u"TEST_BACKEND_KEY"_s},
-                           environment);
+    environment.insert(u"TEST_SWITCHBOARD_KEY"_s, u"sk-sb-own"_s);
+    const QUrl url =
+        start({u"--port"_s, u"0"_s, u"--openai-url"_s, QString::fromUtf8(backend.baseUrl() + "/v1"),
+               u"--openai-key-env"_s, u"TEST_BACKEND_KEY"_s, u"--api-key-env"_s, u"TEST_SWITCHBOARD_KEY"_s},
+              environment);
     QVERIFY(url.isValid());
     ApiClient client(url);
-    const ApiReply reply = client.post("/v1/messages", R"({"model":"qwen2.5:7b","max_tokens":8,
-        "messages":[{"role":"user","content":"hi"}]})");
+    const QByteArray body = R"({"model":"qwen2.5:7b","max_tokens":8,"messages":[{"role":"user","content":"hi"}]})";
+    QCOMPARE(client.post("/v1/messages", body).status, 401);
+    const ApiReply reply = client.post("/v1/messages", body, {{"authorization", "Bearer sk-sb-own"}});
     QCOMPARE(reply.status, 200);
     QCOMPARE(reply.json()[u"content"][0][u"text"].toString(), u" well need had had.");
     QCOMPARE(backend.lastRequest().header("authorization"), QByteArray("Bearer sk-from-env"));
@@ -204,6 +209,29 @@ void TestHeadless::portInUse_isAClearError()
     QCOMPARE(second.exitCode(), 1);
     const QByteArray expected = "cannot listen on 127.0.0.1:" + QByteArray::number(first.port());
     QVERIFY(second.readAllStandardError().contains(expected));
+}
+
+void TestHeadless::beyondLoopback_requiresAGeneratedKey()
+{
+    QTemporaryDir home;
+    QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+    environment.insert(u"HOME"_s, home.path());
+    environment.insert(u"XDG_DATA_HOME"_s, home.filePath(u"data"_s));
+    const QUrl url = start({u"--host"_s, u"0.0.0.0"_s, u"--port"_s, u"0"_s}, environment);
+    QVERIFY(url.isValid());
+    QByteArray log;
+    QTRY_VERIFY((log += m_process->readAllStandardError()).contains("(kept in"));
+    QVERIFY2(log.contains("Switchboard generated an API key because it listens beyond this machine"), log.constData());
+    const auto key = QRegularExpression(u"(sk-sb-[A-Za-z0-9]{40})"_s).match(QString::fromUtf8(log)).captured(1);
+    QVERIFY(!key.isEmpty());
+    QVERIFY(QFile::exists(home.filePath(u"data/Switchboard/switchboard/api-key"_s)));
+
+    ApiClient client(url);
+    const QByteArray body = R"({"model":"m","max_tokens":8,"messages":[{"role":"user","content":"Say exactly: ok"}]})";
+    const ApiReply refused = client.post("/v1/messages", body, {{"x-api-key", "fake"}});
+    QCOMPARE(refused.status, 401);
+    QCOMPARE(refused.json()[u"error"][u"type"].toString(), u"authentication_error");
+    QCOMPARE(client.post("/v1/messages", body, {{"x-api-key", key.toUtf8()}}).status, 200);
 }
 
 QTEST_GUILESS_MAIN(TestHeadless)

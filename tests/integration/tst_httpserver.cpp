@@ -178,7 +178,7 @@ void TestHttpServer::chunkedRequestBody_isAccepted()
     RawClient client(m_port);
     const QByteArray first = Body.left(20);
     const QByteArray rest = Body.mid(20);
-    client.send("POST /v1/messages HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n" +
+    client.send("POST /v1/messages HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding: chunked\r\n\r\n" +
                 QByteArray::number(first.size(), 16) + "\r\n" + first + "\r\n" + QByteArray::number(rest.size(), 16) +
                 "\r\n" + rest + "\r\n0\r\n\r\n");
     QVERIFY(client.waitFor("\"stop_reason\""));
@@ -188,7 +188,8 @@ void TestHttpServer::chunkedRequestBody_isAccepted()
 void TestHttpServer::headRequest_hasNoBody()
 {
     RawClient client(m_port);
-    client.send("HEAD /v1/models HTTP/1.1\r\nHost: a\r\n\r\nGET /v1/models HTTP/1.1\r\nHost: a\r\n\r\n");
+    client.send(
+        "HEAD /v1/models HTTP/1.1\r\nHost: localhost\r\n\r\nGET /v1/models HTTP/1.1\r\nHost: localhost\r\n\r\n");
     QVERIFY(client.waitFor("\"has_more\""));
     QCOMPARE(client.count("HTTP/1.1 200 OK"), 2);
     QCOMPARE(client.count("\"has_more\""), 1);

@@ -304,10 +304,15 @@ void TestMessagesApi::backendWithKey_sendsBearer()
     config.backends[0].headers.append("X-Org", "acme");
     TestGateway gateway(config);
     ApiClient client(gateway.url);
-    QCOMPARE(client.post("/v1/messages", SimpleRequest, {{"x-api-key", "client-key"}}).status, 200);
+    // The backend holds credentials, so callers need Switchboard's own key, even on loopback.
+    const ApiReply refused = client.post("/v1/messages", SimpleRequest, {{"x-api-key", "client-key"}});
+    QCOMPARE(refused.status, 401);
+    QCOMPARE(refused.json()[u"error"][u"type"].toString(), u"authentication_error");
+    QCOMPARE(m_backend->requests().size(), 0);
+    QCOMPARE(client.post("/v1/messages", SimpleRequest, {{"x-api-key", SwitchboardKey}}).status, 200);
     QCOMPARE(m_backend->lastRequest().header("authorization"), QByteArray("Bearer sk-backend"));
     QCOMPARE(m_backend->lastRequest().header("x-org"), QByteArray("acme"));
-    QVERIFY(!m_backend->lastRequest().body.contains("client-key"));
+    QVERIFY(!m_backend->lastRequest().body.contains(SwitchboardKey));
 }
 
 QTEST_GUILESS_MAIN(TestMessagesApi)

@@ -126,7 +126,11 @@ void TestPassthrough::configuredKey_replacesTheClients()
     m_upstream->on("/v1/messages", FakeResponse::json(FakeBackend::fixture(u"llama-cpp/10_messages.json"_s)));
     TestGateway gateway(TestGateway::anthropic(m_upstream->baseUrl(), "sk-ant-configured"));
     ApiClient client(gateway.url);
-    QCOMPARE(client.post("/v1/messages", JsonRequest, {{"Authorization", "Bearer fake"}}).status, 200);
+    // The backend holds the user's key, so callers need Switchboard's own key, even on loopback.
+    QCOMPARE(client.post("/v1/messages", JsonRequest, {{"Authorization", "Bearer fake"}}).status, 401);
+    QCOMPARE(m_upstream->requests().size(), 0);
+    QCOMPARE(client.post("/v1/messages", JsonRequest, {{"Authorization", "Bearer " + SwitchboardKey}}).status, 200);
+    // The user's key goes upstream; Switchboard's own key never does.
     QCOMPARE(m_upstream->lastRequest().header("x-api-key"), QByteArray("sk-ant-configured"));
     QVERIFY(m_upstream->lastRequest().header("authorization").isEmpty());
 }
@@ -152,13 +156,18 @@ void TestPassthrough::countTokens_andModels_comeFromUpstream()
         "has_more":false,"first_id":"claude-x","last_id":"claude-x"})"));
     TestGateway gateway(TestGateway::anthropic(m_upstream->baseUrl(), "sk-key"));
     ApiClient client(gateway.url);
-    const ApiReply count =
-        client.post("/v1/messages/count_tokens", R"({"model":"claude-x","messages":[{"role":"user","content":"hi"}]})");
+    const QList<QPair<QByteArray, QByteArray>> key{{"x-api-key", SwitchboardKey}};
+    const ApiReply count = client.post("/v1/messages/count_tokens",
+                                       R"({"model":"claude-x","messages":[{"role":"user","content":"hi"}]})", key);
     QCOMPARE(count.status, 200);
     QCOMPARE(count.json()[u"input_tokens"].toInt(), 164);
-    const ApiReply models = client.get("/v1/models");
+    const ApiReply models = client.send("GET", "/v1/models", {}, key);
     QCOMPARE(models.status, 200);
     QCOMPARE(models.json()[u"data"][0][u"display_name"].toString(), u"Claude X");
+    // Without the key, the credentialed upstream is not even asked.
+    const qsizetype asked = m_upstream->requests().size();
+    QCOMPARE(client.get("/v1/models").json()[u"data"].toArray().size(), 0);
+    QCOMPARE(m_upstream->requests().size(), asked);
     QCOMPARE(m_upstream->lastRequest().header("x-api-key"), QByteArray("sk-key"));
 }
 

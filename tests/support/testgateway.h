@@ -9,18 +9,29 @@
 
 namespace Switchboard::Test {
 
+// Switchboard's own key in tests whose backends hold credentials (such routes require it).
+inline const QByteArray SwitchboardKey = "sk-sb-test-key";
+
 // The real server on a free loopback port, in-process.
 struct TestGateway
 {
-    explicit TestGateway(const Core::GatewayConfig &config, Core::ServerOptions options = {},
+    explicit TestGateway(Core::GatewayConfig config, Core::ServerOptions options = {},
                          Core::HttpServerLimits limits = {})
-        : gateway(std::make_unique<Core::Gateway>(config, options, limits))
+        : gateway(std::make_unique<Core::Gateway>(withKey(std::move(config)), options, limits))
     {
         const auto port = gateway->listen(QHostAddress::LocalHost, 0);
         if (!port) {
             qFatal("test gateway cannot listen: %s", qPrintable(port.error()));
         }
         url = gateway->baseUrl();
+    }
+
+    static Core::GatewayConfig withKey(Core::GatewayConfig config)
+    {
+        if (config.access.apiKey.isEmpty()) {
+            config.access.apiKey = SwitchboardKey;
+        }
+        return config;
     }
 
     static Core::GatewayConfig openAi(const QByteArray &baseUrl, Core::UpstreamTimeouts timeouts = {})

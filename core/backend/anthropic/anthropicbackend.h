@@ -28,6 +28,7 @@ public:
     AnthropicBackend(AnthropicBackendOptions options, HttpClient &client);
 
     QByteArray name() const override { return m_options.name; }
+    bool holdsCredentials() const override { return !m_options.apiKey.isEmpty(); }
     std::unique_ptr<BackendCall> startMessage(const BackendRequest &request, ReplyTarget &target) override;
     QCoro::Task<Result<int>> countTokens(const BackendRequest &request) override;
     QCoro::Task<Result<std::vector<ModelInfo>>> listModels() override;

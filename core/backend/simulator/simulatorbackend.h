@@ -25,6 +25,7 @@ public:
     explicit SimulatorBackend(SimulatorOptions options = {});
 
     QByteArray name() const override { return m_options.name; }
+    bool holdsCredentials() const override { return false; }
     std::unique_ptr<BackendCall> startMessage(const BackendRequest &request, ReplyTarget &target) override;
     QCoro::Task<Result<int>> countTokens(const BackendRequest &request) override;
     QCoro::Task<Result<std::vector<ModelInfo>>> listModels() override;

@@ -1,0 +1,287 @@
+// SPDX-License-Identifier: MIT
+#include "apiclient.h"
+#include "fakebackend.h"
+#include "rawclient.h"
+#include "security/apikeystore.h"
+#include "security/constanttime.h"
+#include "testgateway.h"
+
+#include <QtCore/QFileInfo>
+#include <QtCore/QJsonObject>
+#include <QtCore/QTemporaryDir>
+#include <QtTest/QTest>
+
+using namespace Switchboard;
+using namespace Switchboard::Test;
+using namespace Qt::StringLiterals;
+
+// Who may talk to Switchboard (security-reliability.md S2-S4): DNS rebinding, CORS and CSRF from
+// browsers, and the API key. Every refusal happens on the request head, with no backend call.
+class TestAccess final : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void init();
+    void cleanup();
+
+    void host_isChecked_data();
+    void host_isChecked();
+    void origin_isDeniedByDefault_data();
+    void origin_isDeniedByDefault();
+    void allowedOrigin_getsExactCorsAnswers();
+    void simplePosts_areRefused_data();
+    void simplePosts_areRefused();
+    void requiredKey_isCheckedOnEveryRoute_data();
+    void requiredKey_isCheckedOnEveryRoute();
+    void refusal_doesNotWaitForTheBody();
+    void keys_compareInConstantTime_data();
+    void keys_compareInConstantTime();
+    void keyStore_createsAPrivateKeyOnce();
+
+private:
+    ApiReply request(const QByteArray &method, const QByteArray &path,
+                     const QList<QPair<QByteArray, QByteArray>> &headers, const QByteArray &body = {});
+
+    std::unique_ptr<FakeBackend> m_backend;
+    std::unique_ptr<TestGateway> m_gateway;
+};
+
+using Headers = QList<QPair<QByteArray, QByteArray>>;
+
+namespace {
+
+const QByteArray Body = R"({"model":"m","max_tokens":8,"messages":[{"role":"user","content":"hi"}]})";
+
+} // namespace
+
+void TestAccess::init()
+{
+    m_backend = std::make_unique<FakeBackend>();
+    QVERIFY(m_backend->start() != 0);
+    m_backend->on("/v1/chat/completions",
+                  FakeResponse::eventStream(FakeBackend::fixture(u"llama-cpp/07_chat_stream_usage.sse"_s)));
+    Core::GatewayConfig config = TestGateway::openAi(m_backend->baseUrl());
+    config.access.allowedHosts = {"switchboard.lan"};
+    config.access.allowedOrigins = {"http://localhost:5173"};
+    m_gateway = std::make_unique<TestGateway>(config);
+}
+
+void TestAccess::cleanup()
+{
+    m_gateway.reset();
+    m_backend.reset();
+}
+
+// Sends exactly these headers (QNetworkAccessManager would add its own Host).
+ApiReply TestAccess::request(const QByteArray &method, const QByteArray &path, const Headers &headers,
+                             const QByteArray &body)
+{
+    RawClient client(quint16(m_gateway->url.port()));
+    QByteArray raw = method + ' ' + path + " HTTP/1.1\r\n";
+    for (const auto &[name, value] : headers) {
+        raw += name + ": " + value + "\r\n";
+    }
+    raw += "Content-Length: " + QByteArray::number(body.size()) + "\r\nConnection: close\r\n\r\n" + body;
+    client.send(raw);
+    client.waitForClose();
+    ApiReply reply;
+    const QByteArray &received = client.received();
+    const qsizetype split = received.indexOf("\r\n\r\n");
+    reply.status = received.mid(9, 3).toInt();
+    for (const QByteArray &line : received.left(split).split('\n').mid(1)) {
+        const qsizetype colon = line.indexOf(':');
+        reply.headers.append({line.left(colon), line.mid(colon + 1).trimmed()});
+    }
+    reply.body = received.mid(split + 4);
+    return reply;
+}
+
+void TestAccess::host_isChecked_data()
+{
+    QTest::addColumn<QByteArray>("host");
+    QTest::addColumn<int>("status");
+    QTest::addRow("attacker name (rebinding)") << QByteArray("evil.test") << 403;
+    QTest::addRow(".local suffix") << QByteArray("a.local") << 403;
+    QTest::addRow(".internal suffix") << QByteArray("x.internal") << 403;
+    QTest::addRow("localhost") << QByteArray("localhost") << 200;
+    QTest::addRow("localhost, upper case") << QByteArray("LOCALHOST") << 200;
+    QTest::addRow("127.0.0.1") << QByteArray("127.0.0.1") << 200;
+    QTest::addRow("[::1]") << QByteArray("[::1]") << 200;
+    QTest::addRow("configured name") << QByteArray("switchboard.lan") << 200;
+    QTest::addRow("empty") << QByteArray("") << 403;
+}
+
+void TestAccess::host_isChecked()
+{
+    QFETCH(QByteArray, host);
+    QFETCH(int, status);
+    const QByteArray port = ':' + QByteArray::number(m_gateway->url.port());
+    const ApiReply withPort = request("GET", "/v1/models", {{"Host", host + port}});
+    QCOMPARE(withPort.status, status);
+    if (status == 403) {
+        QCOMPARE(withPort.json()[u"error"][u"type"].toString(), u"permission_error");
+        QVERIFY(withPort.header("request-id").startsWith("req_"));
+        QCOMPARE(m_backend->requests().size(), 0);
+    }
+    if (!host.isEmpty()) {
+        QCOMPARE(request("GET", "/v1/models", {{"Host", host}}).status, status); // without a port
+    }
+    if (status == 200) {
+        QCOMPARE(request("GET", "/v1/models", {{"Host", host + ":1"}}).status, 403); // another port
+    }
+}
+
+void TestAccess::origin_isDeniedByDefault_data()
+{
+    QTest::addColumn<QByteArray>("method");
+    QTest::addColumn<Headers>("headers");
+    QTest::addRow("preflight from a foreign origin")
+        << QByteArray("OPTIONS") << Headers{{"Origin", "https://evil.test"}, {"Access-Control-Request-Method", "POST"}};
+    QTest::addRow("preflight from a null origin")
+        << QByteArray("OPTIONS") << Headers{{"Origin", "null"}, {"Access-Control-Request-Method", "POST"}};
+    QTest::addRow("request from a foreign origin")
+        << QByteArray("POST") << Headers{{"Origin", "https://evil.test"}, {"Content-Type", "application/json"}};
+    QTest::addRow("a valid key does not make a foreign origin welcome") << QByteArray("POST")
+                                                                        << Headers{{"Origin", "http://localhost:5174"},
+                                                                                   {"Content-Type", "application/json"},
+                                                                                   {"x-api-key", SwitchboardKey}};
+}
+
+void TestAccess::origin_isDeniedByDefault()
+{
+    QFETCH(QByteArray, method);
+    QFETCH(Headers, headers);
+    headers.prepend({"Host", "localhost"});
+    const ApiReply reply = request(method, "/v1/messages", headers, method == "POST" ? Body : QByteArray());
+    QCOMPARE(reply.status, 403);
+    QVERIFY(reply.header("access-control-allow-origin").isEmpty()); // never reflected, never *
+    QCOMPARE(reply.json()[u"error"][u"type"].toString(), u"permission_error");
+    QCOMPARE(m_backend->requests().size(), 0);
+}
+
+void TestAccess::allowedOrigin_getsExactCorsAnswers()
+{
+    const ApiReply preflight =
+        request("OPTIONS", "/v1/messages",
+                {{"Host", "localhost"},
+                 {"Origin", "http://localhost:5173"},
+                 {"Access-Control-Request-Method", "POST"},
+                 {"Access-Control-Request-Headers", "content-type,x-api-key,anthropic-version"}});
+    QCOMPARE(preflight.status, 204);
+    QCOMPARE(preflight.header("access-control-allow-origin"), QByteArray("http://localhost:5173"));
+    QCOMPARE(preflight.header("vary"), QByteArray("Origin"));
+    QVERIFY(preflight.header("access-control-allow-methods").contains("POST"));
+    QVERIFY(preflight.header("access-control-allow-headers").contains("x-api-key"));
+    QVERIFY(preflight.header("access-control-allow-credentials").isEmpty());
+
+    const ApiReply actual = request(
+        "POST", "/v1/messages",
+        {{"Host", "localhost"}, {"Origin", "http://localhost:5173"}, {"Content-Type", "application/json"}}, Body);
+    QCOMPARE(actual.status, 200);
+    QCOMPARE(actual.header("access-control-allow-origin"), QByteArray("http://localhost:5173"));
+    QVERIFY(actual.header("access-control-expose-headers").contains("request-id"));
+}
+
+void TestAccess::simplePosts_areRefused_data()
+{
+    QTest::addColumn<QByteArray>("contentType");
+    QTest::addRow("text/plain") << QByteArray("text/plain;charset=UTF-8");
+    QTest::addRow("form") << QByteArray("application/x-www-form-urlencoded");
+    QTest::addRow("multipart") << QByteArray("multipart/form-data; boundary=x");
+}
+
+void TestAccess::simplePosts_areRefused()
+{
+    QFETCH(QByteArray, contentType);
+    const ApiReply reply =
+        request("POST", "/v1/messages", {{"Host", "localhost"}, {"Content-Type", contentType}}, Body);
+    QCOMPARE(reply.status, 415);
+    QCOMPARE(reply.json()[u"error"][u"type"].toString(), u"invalid_request_error");
+    QCOMPARE(m_backend->requests().size(), 0);
+}
+
+void TestAccess::requiredKey_isCheckedOnEveryRoute_data()
+{
+    QTest::addColumn<QByteArray>("method");
+    QTest::addColumn<QByteArray>("path");
+    QTest::addRow("messages") << QByteArray("POST") << QByteArray("/v1/messages");
+    QTest::addRow("count_tokens") << QByteArray("POST") << QByteArray("/v1/messages/count_tokens");
+    QTest::addRow("models") << QByteArray("GET") << QByteArray("/v1/models");
+    QTest::addRow("a model") << QByteArray("GET") << QByteArray("/v1/models/m");
+    QTest::addRow("an unknown path") << QByteArray("GET") << QByteArray("/v1/secret");
+}
+
+void TestAccess::requiredKey_isCheckedOnEveryRoute()
+{
+    QFETCH(QByteArray, method);
+    QFETCH(QByteArray, path);
+    Core::GatewayConfig config = TestGateway::openAi(m_backend->baseUrl());
+    config.access.requireKey = true; // as when listening beyond loopback
+    TestGateway gateway(config);
+    ApiClient client(gateway.url);
+    const QByteArray body = method == "POST" ? Body : QByteArray();
+    const Headers json{{"Content-Type", "application/json"}};
+    for (const Headers &credentials : {Headers{}, Headers{{"x-api-key", "wrong"}},
+                                       Headers{{"Authorization", "Bearer " + SwitchboardKey.chopped(1)}}}) {
+        const ApiReply refused = client.send(method, path, body, json + credentials);
+        QCOMPARE(refused.status, 401);
+        QCOMPARE(refused.json()[u"type"].toString(), u"error");
+        QCOMPARE(refused.json()[u"error"][u"type"].toString(), u"authentication_error");
+    }
+    QCOMPARE(m_backend->requests().size(), 0);
+    for (const Headers &credentials :
+         {Headers{{"x-api-key", SwitchboardKey}}, Headers{{"Authorization", "Bearer " + SwitchboardKey}}}) {
+        const ApiReply accepted = client.send(method, path, body, json + credentials);
+        QVERIFY2(accepted.status != 401, accepted.body.constData());
+    }
+}
+
+void TestAccess::refusal_doesNotWaitForTheBody()
+{
+    // A rebinding page that announces a large body is answered from the head alone.
+    RawClient client(quint16(m_gateway->url.port()));
+    client.send("POST /v1/messages HTTP/1.1\r\nHost: evil.test\r\nContent-Type: application/json\r\n"
+                "Content-Length: 30000000\r\n\r\n{\"model\":");
+    QVERIFY(client.waitForClose(3000));
+    QVERIFY(client.received().startsWith("HTTP/1.1 403"));
+}
+
+void TestAccess::keys_compareInConstantTime_data()
+{
+    QTest::addColumn<QByteArray>("a");
+    QTest::addColumn<QByteArray>("b");
+    QTest::addColumn<bool>("equal");
+    QTest::addRow("same") << QByteArray("sk-sb-abc") << QByteArray("sk-sb-abc") << true;
+    QTest::addRow("last byte") << QByteArray("sk-sb-abc") << QByteArray("sk-sb-abd") << false;
+    QTest::addRow("prefix") << QByteArray("sk-sb-abc") << QByteArray("sk-sb-ab") << false;
+    QTest::addRow("longer") << QByteArray("sk-sb-ab") << QByteArray("sk-sb-abc") << false;
+    QTest::addRow("empty") << QByteArray() << QByteArray("x") << false;
+}
+
+void TestAccess::keys_compareInConstantTime()
+{
+    QFETCH(QByteArray, a);
+    QFETCH(QByteArray, b);
+    QFETCH(bool, equal);
+    QCOMPARE(Core::constantTimeEquals(a, b), equal);
+}
+
+void TestAccess::keyStore_createsAPrivateKeyOnce()
+{
+    QTemporaryDir directory;
+    const QString path = directory.filePath(u"nested/api-key"_s);
+    const auto first = Core::ApiKeyStore::loadOrCreate(path);
+    QVERIFY(first.ok());
+    QVERIFY(first->created);
+    QVERIFY(first->value.startsWith("sk-sb-"));
+    QCOMPARE(first->value.size(), 46);
+    QCOMPARE(QFileInfo(path).permissions() & (QFile::ReadGroup | QFile::ReadOther | QFile::WriteOther), 0);
+    const auto second = Core::ApiKeyStore::loadOrCreate(path);
+    QVERIFY(!second->created);
+    QCOMPARE(second->value, first->value);
+    QVERIFY(Core::ApiKeyStore::generate() != Core::ApiKeyStore::generate());
+}
+
+QTEST_GUILESS_MAIN(TestAccess)
+#include "tst_access.moc"

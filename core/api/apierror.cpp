@@ -93,29 +93,38 @@ QByteArray ApiError::toJson(const QByteArray &requestId) const
     return out;
 }
 
+ApiError ApiError::make(ApiErrorType type, QByteArray message, bool retryable)
+{
+    ApiError error;
+    error.type = type;
+    error.message = std::move(message);
+    error.retryable = retryable;
+    return error;
+}
+
 ApiError ApiError::invalidRequest(QByteArray message)
 {
-    return ApiError{ApiErrorType::InvalidRequest, std::move(message), {}, {}, false};
+    return make(ApiErrorType::InvalidRequest, std::move(message), false);
 }
 
 ApiError ApiError::notFound(QByteArray message)
 {
-    return ApiError{ApiErrorType::NotFound, std::move(message), {}, {}, false};
+    return make(ApiErrorType::NotFound, std::move(message), false);
 }
 
 ApiError ApiError::internal(QByteArray message)
 {
-    return ApiError{ApiErrorType::Api, std::move(message), {}, {}, true};
+    return make(ApiErrorType::Api, std::move(message), true);
 }
 
 ApiError ApiError::overloaded(QByteArray message)
 {
-    return ApiError{ApiErrorType::Overloaded, std::move(message), {}, {}, true};
+    return make(ApiErrorType::Overloaded, std::move(message), true);
 }
 
 ApiError ApiError::timeout(QByteArray message)
 {
-    return ApiError{ApiErrorType::Timeout, std::move(message), {}, {}, true};
+    return make(ApiErrorType::Timeout, std::move(message), true);
 }
 
 } // namespace Switchboard::Core

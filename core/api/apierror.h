@@ -36,6 +36,17 @@ struct ApiError
     QByteArray retryAfter;
     // Deterministic failures (bad config, context overflow) tell SDKs not to retry (`x-should-retry: false`).
     bool retryable = true;
+    // Where an upstream failure came from: decides retries and the circuit breaker.
+    enum class Cause
+    {
+        Local,           // Switchboard decided (validation, routing, limits)
+        Unreachable,     // no connection to the backend could be made
+        ConnectionLost,  // the connection broke before the answer was complete
+        UpstreamStatus,  // the backend answered with an error status
+        UpstreamTimeout, // the backend was too slow
+    };
+    Cause cause = Cause::Local;
+    int upstreamStatus = 0; // for Cause::UpstreamStatus
 
     int httpStatus() const;
     QByteArray typeName() const;
@@ -43,6 +54,7 @@ struct ApiError
     // {"type":"error","error":{"type":…,"message":…},"request_id":…}
     QByteArray toJson(const QByteArray &requestId) const;
 
+    static ApiError make(ApiErrorType type, QByteArray message, bool retryable);
     static ApiError invalidRequest(QByteArray message);
     static ApiError notFound(QByteArray message);
     static ApiError internal(QByteArray message);

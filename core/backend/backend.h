@@ -34,6 +34,9 @@ class BackendCall
 public:
     virtual ~BackendCall() = default;
     virtual void cancel() = 0;
+    // Holds back (true) or resumes reading the backend's answer. A client that reads slowly makes the
+    // backend wait through TCP flow control instead of Switchboard buffering without bound.
+    virtual void setPaused(bool paused) = 0;
 };
 
 // A kind of model server. Implementations: OpenAI-compatible Chat Completions, Anthropic

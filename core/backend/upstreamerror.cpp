@@ -42,16 +42,38 @@ QByteArray upstreamMessage(QByteArrayView body)
 
 ApiError make(ApiErrorType type, QByteArray message, bool retryable)
 {
-    ApiError error;
-    error.type = type;
-    error.message = std::move(message);
-    error.retryable = retryable;
+    return ApiError::make(type, std::move(message), retryable);
+}
+
+} // namespace
+
+namespace {
+
+ApiError classify(ApiError error, ApiError::Cause cause)
+{
+    error.cause = cause;
     return error;
 }
 
 } // namespace
 
 ApiError fromNetwork(const QByteArray &backendName, const HttpClientError &error)
+{
+    using Cause = ApiError::Cause;
+    switch (error.kind) {
+    case HttpClientError::Kind::ConnectionRefused:
+    case HttpClientError::Kind::HostNotFound:
+    case HttpClientError::Kind::ConnectTimeout:
+        return classify(describeNetwork(backendName, error), Cause::Unreachable);
+    case HttpClientError::Kind::FirstByteTimeout:
+    case HttpClientError::Kind::IdleTimeout:
+        return classify(describeNetwork(backendName, error), Cause::UpstreamTimeout);
+    default:
+        return classify(describeNetwork(backendName, error), Cause::ConnectionLost);
+    }
+}
+
+ApiError describeNetwork(const QByteArray &backendName, const HttpClientError &error)
 {
     const QByteArray who = "Backend '" + backendName + "'";
     switch (error.kind) {
@@ -122,6 +144,8 @@ ApiError fromStatus(const QByteArray &backendName, int status, const HttpHeaders
         break;
     }
     error.retryAfter = headers.value("retry-after");
+    error.cause = ApiError::Cause::UpstreamStatus;
+    error.upstreamStatus = status;
     return error;
 }
 

@@ -35,6 +35,13 @@ void HttpClientCall::abort()
     }
 }
 
+void HttpClientCall::setPaused(bool paused)
+{
+    if (auto *connection = m_connection.data()) {
+        connection->setPaused(paused);
+    }
+}
+
 HttpClient::HttpClient(QObject *parent)
     : QObject(parent)
 {}

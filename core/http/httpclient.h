@@ -73,6 +73,8 @@ public:
 
     void abort();
     bool isFinished() const { return m_finished; }
+    // Stops reading the response (the kernel's buffers fill and TCP slows the server down).
+    void setPaused(bool paused);
 
 private:
     friend class HttpClient;

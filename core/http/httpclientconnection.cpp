@@ -14,6 +14,7 @@ Q_LOGGING_CATEGORY(lcClient, "switchboard.http.client", QtWarningMsg)
 // How long a pooled connection may sit unused; shorter than common server keep-alive timeouts
 // would be safer, but a stale connection is detected and the request retried once anyway.
 constexpr std::chrono::milliseconds PooledIdleTimeout{30'000};
+constexpr qint64 PausedReadBuffer = 64 * 1024;
 } // namespace
 
 HttpClientConnection::HttpClientConnection(QByteArray originKey, const QUrl &url, HttpClient *client)
@@ -113,8 +114,24 @@ void HttpClientConnection::sendRequest()
     m_socket->write(out);
 }
 
+void HttpClientConnection::setPaused(bool paused)
+{
+    if (paused == m_paused) {
+        return;
+    }
+    m_paused = paused;
+    // While paused, bytes stay in the socket; once its buffer is full Qt stops reading the kernel.
+    m_socket->setReadBufferSize(paused ? PausedReadBuffer : 0);
+    if (!paused && m_socket->bytesAvailable() > 0) {
+        QMetaObject::invokeMethod(this, &HttpClientConnection::onReadyRead, Qt::QueuedConnection);
+    }
+}
+
 void HttpClientConnection::onReadyRead()
 {
+    if (m_paused) {
+        return;
+    }
     m_buffer.append(m_socket->readAll());
     if (!m_call) {
         if (m_phase == Phase::Idle && !m_buffer.isEmpty()) {
@@ -225,6 +242,7 @@ void HttpClientConnection::onDisconnected()
         return;
     }
     // Consume anything that arrived with the FIN before judging the response.
+    m_paused = false;
     if (m_socket->bytesAvailable() > 0) {
         onReadyRead();
         if (!m_call) {

@@ -28,6 +28,7 @@ public:
     void start(HttpClientCall *call, bool reused);
     // The call was aborted: drop the connection now.
     void abortCall();
+    void setPaused(bool paused);
 
 protected:
     void timerEvent(QTimerEvent *event) override;
@@ -65,6 +66,7 @@ private:
     HttpClientCall *m_call = nullptr;
     bool m_reused = false;
     bool m_connected = false;
+    bool m_paused = false;
 };
 
 } // namespace Switchboard::Core

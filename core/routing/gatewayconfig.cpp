@@ -53,6 +53,54 @@ std::optional<QString> readMilliseconds(object fields, std::string_view key, con
     return {};
 }
 
+std::optional<QString> readCount(object fields, std::string_view key, const QString &path, int minimum, int &out)
+{
+    element value;
+    if (fields.at_key(key).get(value) != simdjson::SUCCESS) {
+        return {};
+    }
+    int64_t number = 0;
+    if (value.get_int64().get(number) != simdjson::SUCCESS || number < minimum || number > 1'000'000) {
+        return at(path + u'.' + QString::fromLatin1(key.data(), qsizetype(key.size())),
+                  u"must be a whole number from %1"_s.arg(minimum));
+    }
+    out = int(number);
+    return {};
+}
+
+std::optional<QString> readPolicy(object fields, const QString &path, BackendPolicy &policy)
+{
+    object limits;
+    if (fields.at_key("limits").get_object().get(limits) == simdjson::SUCCESS) {
+        if (auto error = readCount(limits, "max_concurrent", path + u".limits", 1, policy.maxConcurrent)) {
+            return error;
+        }
+        if (auto error = readCount(limits, "max_queued", path + u".limits", 0, policy.maxQueued)) {
+            return error;
+        }
+    }
+    if (auto error = readCount(fields, "retries", path, 0, policy.retries)) {
+        return error;
+    }
+    int maxRetryAfter = int(policy.maxRetryAfter.count());
+    if (auto error = readCount(fields, "max_retry_after_s", path, 0, maxRetryAfter)) {
+        return error;
+    }
+    policy.maxRetryAfter = std::chrono::seconds(maxRetryAfter);
+    object breaker;
+    if (fields.at_key("breaker").get_object().get(breaker) == simdjson::SUCCESS) {
+        if (auto error = readCount(breaker, "failures", path + u".breaker", 1, policy.breakerFailures)) {
+            return error;
+        }
+        std::chrono::milliseconds open = policy.breakerOpen;
+        if (auto error = readMilliseconds(breaker, "open_ms", path + u".breaker", open)) {
+            return error;
+        }
+        policy.breakerOpen = open;
+    }
+    return {};
+}
+
 std::optional<QString> readBackend(object fields, const QString &path, BackendConfig &backend)
 {
     if (auto error = readString(fields, "name", path, backend.name, true)) {
@@ -135,6 +183,10 @@ std::optional<QString> readBackend(object fields, const QString &path, BackendCo
     } else if (!thinking.isEmpty() && thinking != "both") {
         return at(path + u".thinking",
                   u"must be \"none\", \"chat_template_kwargs\", \"reasoning_effort\" or \"both\""_s);
+    }
+
+    if (auto error = readPolicy(fields, path, backend.policy)) {
+        return error;
     }
 
     element rate;

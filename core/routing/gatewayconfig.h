@@ -3,6 +3,7 @@
 
 #include "api/result.h"
 #include "backend/openai/chatrequestbuilder.h"
+#include "backend/policy/backendpolicy.h"
 #include "backend/upstreamtimeouts.h"
 #include "http/httpheaders.h"
 #include "security/accesspolicy.h"
@@ -30,6 +31,7 @@ struct BackendConfig
     UpstreamTimeouts timeouts;
     ThinkingStyle thinkingStyle = ThinkingStyle::Both; // OpenAI-compatible only
     double tokensPerSecond = 60;                       // simulator only
+    BackendPolicy policy;                              // servers only: limits, retries, breaker
 };
 
 struct RouteConfig

@@ -3,6 +3,9 @@
 
 #include "backend/anthropic/anthropicbackend.h"
 #include "backend/openai/openaibackend.h"
+#include "backend/policy/breakerbackend.h"
+#include "backend/policy/limitedbackend.h"
+#include "backend/policy/retryingbackend.h"
 #include "backend/simulator/simulatorbackend.h"
 #include "glob.h"
 
@@ -10,17 +13,30 @@ namespace Switchboard::Core {
 
 namespace {
 
+// Servers get the same protections whatever their protocol: the breaker sees every connection
+// attempt, retries happen inside a held slot, and the slot limit is outermost.
+std::unique_ptr<Backend> protect(std::unique_ptr<Backend> server, const BackendPolicy &policy)
+{
+    auto broken = std::make_unique<BreakerBackend>(std::move(server), policy.breakerFailures, policy.breakerOpen);
+    auto retried = std::make_unique<RetryingBackend>(std::move(broken), policy.retries, policy.maxRetryAfter);
+    return std::make_unique<LimitedBackend>(std::move(retried), policy.maxConcurrent, policy.maxQueued);
+}
+
 std::unique_ptr<Backend> makeBackend(const BackendConfig &config, HttpClient &client)
 {
     switch (config.kind) {
     case BackendConfig::Kind::OpenAi:
-        return std::make_unique<OpenAiBackend>(OpenAiBackendOptions{config.name, config.url, config.apiKey,
-                                                                    config.headers, config.thinkingStyle,
-                                                                    config.timeouts},
-                                               client);
+        return protect(
+            std::make_unique<OpenAiBackend>(OpenAiBackendOptions{config.name, config.url, config.apiKey, config.headers,
+                                                                 config.thinkingStyle, config.timeouts},
+                                            client),
+            config.policy);
     case BackendConfig::Kind::Anthropic:
-        return std::make_unique<AnthropicBackend>(
-            AnthropicBackendOptions{config.name, config.url, config.apiKey, config.headers, config.timeouts}, client);
+        return protect(
+            std::make_unique<AnthropicBackend>(
+                AnthropicBackendOptions{config.name, config.url, config.apiKey, config.headers, config.timeouts},
+                client),
+            config.policy);
     case BackendConfig::Kind::Simulator: {
         SimulatorOptions options;
         options.name = config.name;

@@ -5,6 +5,7 @@
 
 #include <QtCore/QJsonObject>
 #include <QtNetwork/QTcpServer>
+#include <QtNetwork/QTcpSocket>
 #include <QtTest/QTest>
 
 using namespace Switchboard;
@@ -25,6 +26,7 @@ private Q_SLOTS:
     void backendStatus_mapsToApiError();
     void backendStatus_beforeTheStream_isARealStatus();
     void unreachableBackend_isApiError();
+    void retries_happenOnlyBeforeOutput();
     void silentBackend_isTimeout();
     void backendDiesMidStream_data();
     void backendDiesMidStream();
@@ -145,15 +147,88 @@ void TestBackendFailures::unreachableBackend_isApiError()
     QVERIFY(reserved.listen(QHostAddress::LocalHost, 0));
     const quint16 port = reserved.serverPort();
     reserved.close();
-    TestGateway gateway(TestGateway::openAi("http://127.0.0.1:" + QByteArray::number(port)));
+    Core::GatewayConfig config = TestGateway::openAi("http://127.0.0.1:" + QByteArray::number(port));
+    config.backends[0].policy.retries = 0;
+    config.backends[0].policy.breakerFailures = 2;
+    config.backends[0].policy.breakerOpen = std::chrono::milliseconds(400);
+    TestGateway gateway(config);
     ApiClient client(gateway.url);
-    for (const bool stream : {false, true}) {
+
+    // Refused: an api_error that names the backend, not its address, streaming or not.
+    for (const bool stream : {true, false}) {
         const ApiReply reply = client.post("/v1/messages", body(stream));
         QCOMPARE(reply.status, 500);
         QCOMPARE(reply.json()[u"error"][u"type"].toString(), u"api_error");
         QVERIFY(reply.json()[u"error"][u"message"].toString().contains(u"unreachable (connection refused)"));
         QVERIFY(!reply.body.contains(QByteArray::number(port)));
     }
+
+    // Two refusals in a row open the breaker: 529 at once, with retry-after, for a while.
+    const ApiReply down = client.post("/v1/messages", body(false));
+    QCOMPARE(down.status, 529);
+    QCOMPARE(down.json()[u"error"][u"type"].toString(), u"overloaded_error");
+    QVERIFY(down.json()[u"error"][u"message"].toString().contains(u"Backend 'fake' is down"));
+    QCOMPARE(down.header("retry-after"), QByteArray("1"));
+
+    // Once it has been open long enough, one request probes again: refused, so it opens again.
+    int status = 529;
+    QVERIFY(QTest::qWaitFor([&] { return (status = client.post("/v1/messages", body(false)).status) != 529; }, 3000));
+    QCOMPARE(status, 500);
+    QCOMPARE(client.post("/v1/messages", body(false)).status, 529);
+}
+
+void TestBackendFailures::retries_happenOnlyBeforeOutput()
+{
+    // Refused once, then fine: the client never sees the first failure.
+    QTcpServer flaky;
+    QVERIFY(flaky.listen(QHostAddress::LocalHost, 0));
+    int connections = 0;
+    connect(&flaky, &QTcpServer::newConnection, this, [&] {
+        QTcpSocket *socket = flaky.nextPendingConnection();
+        if (++connections == 1) {
+            socket->abort(); // reset before any byte of an answer
+            return;
+        }
+        connect(socket, &QTcpSocket::readyRead, socket, [socket] {
+            socket->readAll();
+            const QByteArray body = FakeBackend::fixture(u"llama-cpp/03_chat_basic.json"_s);
+            socket->write("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: " +
+                          QByteArray::number(body.size()) + "\r\n\r\n" + body);
+        });
+    });
+    TestGateway gateway(TestGateway::openAi("http://127.0.0.1:" + QByteArray::number(flaky.serverPort())));
+    ApiClient client(gateway.url);
+    const ApiReply reply = client.post("/v1/messages", body(false));
+    QCOMPARE(reply.status, 200);
+    QCOMPARE(connections, 2);
+
+    // A 429 with a short retry-after is waited out once; a long one reaches the client.
+    const FakeResponse healthy =
+        FakeResponse::eventStream(FakeBackend::fixture(u"llama-cpp/07_chat_stream_usage.sse"_s));
+    auto busy = [](const char *retryAfter) {
+        FakeResponse response = FakeResponse::json(R"({"error":{"message":"busy"}})", 429);
+        response.headers.append(qMakePair(QByteArray("Retry-After"), QByteArray(retryAfter)));
+        return response;
+    };
+    int calls = 0;
+    m_backend->on("/v1/chat/completions",
+                  [&](const CapturedRequest &) { return calls++ == 0 ? busy("0.1") : healthy; });
+    TestGateway retrying(TestGateway::openAi(m_backend->baseUrl()));
+    ApiClient retryingClient(retrying.url);
+    QCOMPARE(retryingClient.post("/v1/messages", body(true)).eventNames().last(), QByteArray("message_stop"));
+    QCOMPARE(calls, 2);
+    m_backend->on("/v1/chat/completions", busy("120"));
+    const ApiReply limited = retryingClient.post("/v1/messages", body(false));
+    QCOMPARE(limited.status, 429);
+    QCOMPARE(limited.header("retry-after"), QByteArray("120"));
+
+    // Output went out, then the backend died: never replayed.
+    FakeResponse dying = partialStream(2);
+    dying.end = FakeResponse::End::DropConnection;
+    m_backend->on("/v1/chat/completions", dying);
+    const qsizetype before = m_backend->requests().size();
+    QCOMPARE(retryingClient.post("/v1/messages", body(true)).eventNames().last(), QByteArray("error"));
+    QCOMPARE(m_backend->requests().size(), before + 1);
 }
 
 void TestBackendFailures::silentBackend_isTimeout()

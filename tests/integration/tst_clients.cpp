@@ -28,6 +28,7 @@ private Q_SLOTS:
     void disconnectDuringNonStreamingCall_abortsUpstream();
     void disconnectBeforeFirstToken_abortsUpstream();
     void manyConcurrentStreams_toOneBackend_doNotQueue();
+    void overLimit_getsAnImmediate529_andLeavingFreesTheSlot();
     void silence_beforeFirstToken_sendsStartAndPing();
     void silence_midStream_sendsPings();
 
@@ -132,6 +133,36 @@ void TestClients::manyConcurrentStreams_toOneBackend_doNotQueue()
         QVERIFY(client->waitFor("event: message_stop"));
         QCOMPARE(client->count("event: content_block_delta"), 5);
     }
+}
+
+void TestClients::overLimit_getsAnImmediate529_andLeavingFreesTheSlot()
+{
+    FakeResponse endless; // a first token, then a generation that never ends
+    endless.headers = {{"Content-Type", "text/event-stream"}};
+    endless.chunks = {"data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"thinking...\"}}]}\n\n"};
+    endless.end = FakeResponse::End::Hang;
+    m_backend->on("/v1/chat/completions", endless);
+    Core::GatewayConfig config = TestGateway::openAi(m_backend->baseUrl());
+    config.backends[0].policy.maxConcurrent = 2;
+    config.backends[0].policy.maxQueued = 1;
+    TestGateway gateway(config);
+
+    std::vector<std::unique_ptr<RawClient>> clients;
+    for (int i = 0; i < 3; ++i) {
+        clients.push_back(std::make_unique<RawClient>(gateway.url.port()));
+        clients.back()->send(rawStreamingRequest());
+    }
+    QTRY_COMPARE(m_backend->requests().size(), 2); // two in flight, the third waits in the queue
+    RawClient rejected(gateway.url.port());
+    rejected.send(rawStreamingRequest());
+    QVERIFY(rejected.waitFor("\"overloaded_error\""));
+    QVERIFY(rejected.received().startsWith("HTTP/1.1 529"));
+    QVERIFY(rejected.received().contains("retry-after: 1"));
+    QCOMPARE(m_backend->requests().size(), 2);
+
+    clients.front()->close(); // its slot goes to the queued request at once
+    QTRY_COMPARE(m_backend->requests().size(), 3);
+    QTRY_COMPARE(m_backend->abortedByClient(), 1);
 }
 
 void TestClients::silence_beforeFirstToken_sendsStartAndPing()

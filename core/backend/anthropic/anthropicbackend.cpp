@@ -34,6 +34,13 @@ public:
         }
     }
 
+    void setPaused(bool paused) override
+    {
+        if (m_http) {
+            m_http->setPaused(paused);
+        }
+    }
+
     void onResponseHead(const HttpResponseHead &head) override
     {
         if (!m_sink) {

@@ -44,6 +44,13 @@ public:
         }
     }
 
+    void setPaused(bool paused) override
+    {
+        if (m_http) {
+            m_http->setPaused(paused);
+        }
+    }
+
     void onResponseHead(const HttpResponseHead &head) override
     {
         m_status = head.status;
@@ -131,6 +138,7 @@ class FailedCall final : public BackendCall
 {
 public:
     void cancel() override {}
+    void setPaused(bool) override {}
 };
 
 } // namespace

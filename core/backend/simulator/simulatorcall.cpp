@@ -46,6 +46,19 @@ void SimulatorCall::cancel()
     m_timer.stop();
 }
 
+void SimulatorCall::setPaused(bool paused)
+{
+    if (paused == m_paused || m_sink.isCancelled()) {
+        return;
+    }
+    m_paused = paused;
+    if (paused) {
+        m_timer.stop();
+    } else if (m_next < m_steps.size()) {
+        m_timer.start(qMax(m_intervalMs, 0), Qt::PreciseTimer, this);
+    }
+}
+
 void SimulatorCall::timerEvent(QTimerEvent *event)
 {
     if (event->timerId() != m_timer.timerId()) {
@@ -55,6 +68,10 @@ void SimulatorCall::timerEvent(QTimerEvent *event)
     if (m_intervalMs == 0) {
         m_timer.stop();
         play(m_steps.size());
+        return;
+    }
+    if (m_paused) {
+        m_timer.stop();
         return;
     }
     m_timer.start(m_intervalMs, Qt::PreciseTimer, this);

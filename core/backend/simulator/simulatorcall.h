@@ -28,6 +28,7 @@ public:
 
     void start(double tokensPerSecond, std::chrono::milliseconds firstTokenLatency);
     void cancel() override;
+    void setPaused(bool paused) override;
 
 protected:
     void timerEvent(QTimerEvent *event) override;
@@ -58,6 +59,7 @@ private:
     CancellableSink m_sink;
     QBasicTimer m_timer;
     int m_intervalMs = 0;
+    bool m_paused = false;
 };
 
 } // namespace Switchboard::Core

@@ -62,6 +62,12 @@ HttpConnection::HttpConnection(QTcpSocket *socket, HttpRequestHandler &handler, 
     m_socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
     connect(m_socket, &QTcpSocket::readyRead, this, &HttpConnection::onReadyRead);
     connect(m_socket, &QTcpSocket::disconnected, this, &HttpConnection::onDisconnected);
+    connect(m_socket, &QTcpSocket::bytesWritten, this, [this] {
+        if (m_drained && m_exchange != 0) {
+            auto drained = m_drained; // the handler may end the exchange and clear m_drained
+            drained();
+        }
+    });
     armTimer(m_limits.idleTimeout);
     if (m_socket->bytesAvailable() > 0) {
         // Not from the constructor: the server has not yet connected to closed().
@@ -93,6 +99,11 @@ void HttpConnection::timerEvent(QTimerEvent *event)
         return;
     }
     m_timer.stop();
+    if (m_closing) {
+        qCInfo(lcConnection) << "client took nothing while closing; resetting" << m_socket->peerAddress();
+        resetConnection();
+        return;
+    }
     if (m_exchange != 0) {
         return; // a response is being produced; its own deadlines apply
     }
@@ -198,6 +209,7 @@ void HttpConnection::finishExchange()
     m_exchange = 0;
     m_responseState = ResponseState::None;
     m_clientGone = nullptr;
+    m_drained = nullptr;
     if (!m_keepAlive) {
         closeConnection();
         return;
@@ -350,11 +362,16 @@ void HttpConnection::abortStream(quint64 exchange)
     if (!isCurrent(exchange)) {
         return;
     }
+    if (lcAccess().isInfoEnabled()) {
+        logExchange(" (aborted)");
+    }
     m_responseState = ResponseState::Done;
     m_exchange = 0;
     m_clientGone = nullptr;
+    m_drained = nullptr;
     m_keepAlive = false;
-    closeConnection();
+    // Not a graceful close: the client may not be reading, and a cut-off body must look cut off.
+    resetConnection();
 }
 
 void HttpConnection::abandon(quint64 exchange)
@@ -373,6 +390,13 @@ void HttpConnection::abandon(quint64 exchange)
     // Mid-stream: the body cannot be completed honestly, so end the connection.
     m_keepAlive = false;
     closeConnection();
+}
+
+void HttpConnection::setDrainHandler(quint64 exchange, std::function<void()> handler)
+{
+    if (exchange == m_exchange) {
+        m_drained = std::move(handler);
+    }
 }
 
 void HttpConnection::setClientGoneHandler(quint64 exchange, std::function<void()> handler)
@@ -415,7 +439,20 @@ void HttpConnection::closeConnection()
     m_socket->disconnectFromHost();
     if (m_socket->state() == QAbstractSocket::UnconnectedState) {
         onDisconnected();
+        return;
     }
+    armTimer(m_limits.lingerTimeout);
+}
+
+void HttpConnection::resetConnection()
+{
+    if (m_closed) {
+        return;
+    }
+    m_closing = true;
+    m_timer.stop();
+    m_socket->abort();
+    onDisconnected(); // abort() does not always emit disconnected(); this runs once either way
 }
 
 void HttpConnection::onDisconnected()

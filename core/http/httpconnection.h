@@ -41,6 +41,7 @@ public:
     void abortStream(quint64 exchange);
     void abandon(quint64 exchange);
     void setClientGoneHandler(quint64 exchange, std::function<void()> handler);
+    void setDrainHandler(quint64 exchange, std::function<void()> handler);
     qint64 bytesPending() const;
 
     // Closes after the current response (or now, when idle). Used on shutdown.
@@ -71,6 +72,7 @@ private:
     void writeHead(int status, const HttpHeaders &headers, qint64 contentLength, bool chunked, QByteArray &out) const;
     void write(const QByteArray &bytes);
     void closeConnection();
+    void resetConnection();
     void armTimer(std::chrono::milliseconds timeout);
     void logExchange(const char *outcome) const;
 
@@ -93,6 +95,7 @@ private:
     bool m_closeWhenIdle = false;
     bool m_processing = false;
     std::function<void()> m_clientGone;
+    std::function<void()> m_drained;
     HttpHeaders m_guardHeaders; // added to the current response (CORS)
 
     // For the access log.

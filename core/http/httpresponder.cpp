@@ -37,6 +37,7 @@ void HttpResponder::release()
 {
     if (auto *connection = activeConnection()) {
         connection->setClientGoneHandler(m_exchange, nullptr);
+        connection->setDrainHandler(m_exchange, nullptr);
         connection->abandon(m_exchange);
     }
     m_connection.clear();
@@ -99,6 +100,13 @@ void HttpResponder::setClientGoneHandler(std::function<void()> handler)
 {
     if (auto *connection = activeConnection()) {
         connection->setClientGoneHandler(m_exchange, std::move(handler));
+    }
+}
+
+void HttpResponder::setDrainHandler(std::function<void()> handler)
+{
+    if (auto *connection = activeConnection()) {
+        connection->setDrainHandler(m_exchange, std::move(handler));
     }
 }
 

@@ -41,6 +41,8 @@ public:
 
     // Called once if the client disconnects before the response has ended.
     void setClientGoneHandler(std::function<void()> handler);
+    // Called whenever written bytes reached the kernel (the client is reading).
+    void setDrainHandler(std::function<void()> handler);
     // Bytes accepted but not yet handed to the kernel.
     qint64 bytesPending() const;
 

@@ -17,6 +17,9 @@ struct HttpServerLimits
     std::chrono::milliseconds idleTimeout{120'000};
     // Bytes a client may send ahead (pipelining) while its previous response is still being written.
     qsizetype maxPipelinedBytes = 1024 * 1024;
+    // How long a closing connection may take to hand its last bytes to a client that is not
+    // reading before it is reset (a graceful close otherwise waits forever).
+    std::chrono::milliseconds lingerTimeout{10'000};
 };
 
 } // namespace Switchboard::Core

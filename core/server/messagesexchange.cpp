@@ -3,6 +3,7 @@
 
 #include "api/ids.h"
 #include "api/tokenestimator.h"
+#include "flowcontrol.h"
 #include "jsonmessagewriter.h"
 #include "relaywriter.h"
 #include "reply/replyshaper.h"
@@ -46,8 +47,10 @@ GenerationSink &MessagesExchange::generation()
             onFinished();
         };
         if (m_decoded.stream) {
-            m_writer = std::make_unique<SseMessageWriter>(
+            auto writer = std::make_unique<SseMessageWriter>(
                 m_responder, m_requestId, m_options, [this] { m_shaper->ensureStarted(); }, finished);
+            writer->setWriteObserver([this] { watchBacklog(); });
+            m_writer = std::move(writer);
         } else {
             m_writer = std::make_unique<JsonMessageWriter>(m_responder, m_requestId, finished);
         }
@@ -63,6 +66,7 @@ RelaySink &MessagesExchange::relay()
 {
     if (!m_relay) {
         m_relay = std::make_unique<RelayWriter>(m_responder, m_requestId, [this] { onFinished(); });
+        m_relay->setWriteObserver([this] { watchBacklog(); });
     }
     return *m_relay;
 }
@@ -72,6 +76,32 @@ void MessagesExchange::stopBackend()
     if (m_call) {
         m_call->cancel();
     }
+}
+
+void MessagesExchange::watchBacklog()
+{
+    if (m_done) {
+        return;
+    }
+    if (!m_flow) {
+        m_flow = std::make_unique<FlowControl>(
+            m_responder, m_options,
+            [this](bool paused) {
+                if (m_call) {
+                    m_call->setPaused(paused);
+                }
+            },
+            [this] { onStalled(); });
+    }
+    m_flow->afterWrite();
+}
+
+void MessagesExchange::onStalled()
+{
+    // The client stopped reading: nothing more can reach it, so free the upstream slot now.
+    m_responder.abortStream();
+    stopBackend();
+    onFinished();
 }
 
 void MessagesExchange::onClientGone()

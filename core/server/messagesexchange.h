@@ -14,6 +14,7 @@
 
 namespace Switchboard::Core {
 
+class FlowControl;
 class MessageEventSink;
 class RelayWriter;
 class ReplyShaper;
@@ -43,6 +44,8 @@ private:
     void onClientGone();
     void onFinished();
     void stopBackend();
+    void watchBacklog();
+    void onStalled();
 
     HttpRequest m_request;
     HttpResponder m_responder;
@@ -56,6 +59,7 @@ private:
     std::unique_ptr<MessageEventSink> m_writer;
     std::unique_ptr<ReplyShaper> m_shaper;
     std::unique_ptr<RelayWriter> m_relay;
+    std::unique_ptr<FlowControl> m_flow;
     std::unique_ptr<BackendCall> m_call;
     bool m_done = false;
 };

@@ -33,6 +33,9 @@ void RelayWriter::relayData(QByteArrayView bytes)
 {
     if (m_started && !m_ended) {
         m_responder.writeStream(bytes);
+        if (m_wrote) {
+            m_wrote();
+        }
     }
 }
 

@@ -22,12 +22,16 @@ public:
     void relayEnd() override;
     void relayFailed(const ApiError &error) override;
 
+    // Called after each body write (flow control watches the backlog).
+    void setWriteObserver(std::function<void()> observer) { m_wrote = std::move(observer); }
+
 private:
     void end();
 
     HttpResponder &m_responder;
     QByteArray m_requestId;
     std::function<void()> m_finished;
+    std::function<void()> m_wrote;
     bool m_started = false;
     bool m_eventStream = false;
     bool m_ended = false;

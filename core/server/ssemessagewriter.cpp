@@ -90,6 +90,9 @@ void SseMessageWriter::flush()
     m_responder.writeStream(m_pending);
     m_pending.clear();
     m_pingTimer.start(int(m_options.pingInterval.count()), this);
+    if (m_wrote) {
+        m_wrote();
+    }
 }
 
 void SseMessageWriter::end()

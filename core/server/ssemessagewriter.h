@@ -41,6 +41,9 @@ public:
     void error(const ApiError &error) override;
     void flush() override;
 
+    // Called after each write reaches the responder (flow control watches the backlog).
+    void setWriteObserver(std::function<void()> observer) { m_wrote = std::move(observer); }
+
 protected:
     void timerEvent(QTimerEvent *event) override;
 
@@ -52,6 +55,7 @@ private:
     ServerOptions m_options;
     std::function<void()> m_ensureStarted;
     std::function<void()> m_finished;
+    std::function<void()> m_wrote;
     QByteArray m_pending;
     SseEventEncoder m_encoder;
     QBasicTimer m_pingTimer;

@@ -31,6 +31,10 @@ private Q_SLOTS:
     void overLimit_getsAnImmediate529_andLeavingFreesTheSlot();
     void silence_beforeFirstToken_sendsStartAndPing();
     void silence_midStream_sendsPings();
+    void slowReader_pausesUpstream_andGetsEverything();
+    void stalledReader_isDropped_andUpstreamCancelled();
+    void stalledReader_onPassThrough_isDropped_andUpstreamCancelled();
+    void closingConnection_toANonReader_isResetAfterTheLinger();
 
 private:
     std::unique_ptr<FakeBackend> m_backend;
@@ -52,12 +56,42 @@ FakeResponse slowStream(int chunks, int intervalMs)
     return response;
 }
 
+// Megabytes of output from a backend that writes only as fast as it is read.
+FakeResponse bulkyStream(int chunks, int chunkBytes)
+{
+    FakeResponse response;
+    response.headers = {{"Content-Type", "text/event-stream"}};
+    for (int i = 0; i < chunks; ++i) {
+        const QByteArray text = QByteArray::number(i) + ':' + QByteArray(chunkBytes, char('a' + i % 26));
+        response.chunks.append("data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"" + text + "\"}}]}\n\n");
+    }
+    response.chunks.append("data: {\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]}\n\n");
+    response.chunks.append("data: [DONE]\n\n");
+    response.paced = true;
+    return response;
+}
+
+// Small watermarks and a short stall timeout, so tests reach them quickly.
+Core::ServerOptions tightFlowControl(std::chrono::milliseconds stallTimeout)
+{
+    Core::ServerOptions options;
+    options.writeHighWatermark = 64 * 1024;
+    options.writeLowWatermark = 16 * 1024;
+    options.stallTimeout = stallTimeout;
+    return options;
+}
+
+QByteArray rawRequest(bool stream, const QByteArray &extraHeaders = {})
+{
+    const QByteArray body = R"({"model":"m","max_tokens":64,"stream":)" + QByteArray(stream ? "true" : "false") +
+                            R"(,"messages":[{"role":"user","content":"hi"}]})";
+    return "POST /v1/messages HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n" + extraHeaders +
+           "Content-Length: " + QByteArray::number(body.size()) + "\r\n\r\n" + body;
+}
+
 QByteArray rawStreamingRequest()
 {
-    const QByteArray body =
-        R"({"model":"m","max_tokens":64,"stream":true,"messages":[{"role":"user","content":"hi"}]})";
-    return "POST /v1/messages HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: " +
-           QByteArray::number(body.size()) + "\r\n\r\n" + body;
+    return rawRequest(true);
 }
 
 } // namespace
@@ -197,6 +231,88 @@ void TestClients::silence_midStream_sendsPings()
     QVERIFY(client.waitFor("event: message_stop"));
     // One ping after message_start, then more while the backend was silent.
     QVERIFY2(client.count("event: ping") >= 3, client.received().constData());
+}
+
+void TestClients::slowReader_pausesUpstream_andGetsEverything()
+{
+    // 16 MB: more than the kernel buffers between three sockets can hide.
+    constexpr int Chunks = 200;
+    constexpr int ChunkBytes = 80 * 1024;
+    m_backend->on("/v1/chat/completions", bulkyStream(Chunks, ChunkBytes));
+    TestGateway gateway(TestGateway::openAi(m_backend->baseUrl()), tightFlowControl(std::chrono::seconds(30)));
+    RawClient client(gateway.url.port());
+    client.send(rawStreamingRequest());
+    QVERIFY(client.waitFor("event: content_block_delta"));
+    client.pauseReading();
+    // Switchboard stops reading the backend, so the backend's own writes back up.
+    QTRY_COMPARE_WITH_TIMEOUT(m_backend->blockedResponses(), 1, 10000);
+    QCOMPARE(m_backend->abortedByClient(), 0);
+
+    client.resumeReading();
+    QVERIFY(client.waitFor("event: message_stop", 30000));
+    const QByteArray &stream = client.received();
+    QCOMPARE(stream.count("event: content_block_delta"), Chunks);
+    // Every delta arrived whole and in order.
+    qsizetype from = 0;
+    for (int i = 0; i < Chunks; ++i) {
+        const QByteArray expected =
+            "\"text\":\"" + QByteArray::number(i) + ':' + QByteArray(ChunkBytes, char('a' + i % 26)) + '"';
+        const qsizetype at = stream.indexOf(expected, from);
+        QVERIFY2(at >= 0, qPrintable(u"delta %1 missing or out of order"_s.arg(i)));
+        from = at + expected.size();
+    }
+}
+
+void TestClients::stalledReader_isDropped_andUpstreamCancelled()
+{
+    m_backend->on("/v1/chat/completions", bulkyStream(200, 80 * 1024));
+    TestGateway gateway(TestGateway::openAi(m_backend->baseUrl()), tightFlowControl(std::chrono::milliseconds(300)));
+    RawClient client(gateway.url.port());
+    client.send(rawStreamingRequest());
+    QVERIFY(client.waitFor("event: content_block_delta"));
+    client.pauseReading();
+    // A reader that takes nothing for the stall timeout is dropped, and the generation it would
+    // never read is stopped rather than buffered.
+    QTRY_COMPARE_WITH_TIMEOUT(m_backend->abortedByClient(), 1, 10000);
+    QTRY_COMPARE(gateway.gateway->connectionCount(), 0);
+}
+
+void TestClients::stalledReader_onPassThrough_isDropped_andUpstreamCancelled()
+{
+    QByteArray sse = "event: message_start\ndata: {\"type\":\"message_start\"}\n\n";
+    FakeResponse bulky = FakeResponse::eventStream(sse);
+    for (int i = 0; i < 200; ++i) {
+        bulky.chunks.append("event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":0,"
+                            "\"delta\":{\"type\":\"text_delta\",\"text\":\"" +
+                            QByteArray(80 * 1024, 'x') + "\"}}\n\n");
+    }
+    bulky.paced = true;
+    m_backend->on("/v1/messages", bulky);
+    TestGateway gateway(TestGateway::anthropic(m_backend->baseUrl(), "sk-ant-upstream"),
+                        tightFlowControl(std::chrono::milliseconds(300)));
+    RawClient client(gateway.url.port());
+    client.send(rawRequest(true, "x-api-key: " + SwitchboardKey + "\r\n"));
+    QVERIFY(client.waitFor("event: content_block_delta"));
+    client.pauseReading();
+    QTRY_COMPARE_WITH_TIMEOUT(m_backend->abortedByClient(), 1, 10000);
+    QTRY_COMPARE(gateway.gateway->connectionCount(), 0);
+}
+
+void TestClients::closingConnection_toANonReader_isResetAfterTheLinger()
+{
+    // A whole 16 MB answer, then Connection: close to a client that reads none of it.
+    const QByteArray text(16 * 1024 * 1024, 'x');
+    m_backend->on("/v1/chat/completions",
+                  FakeResponse::json(R"({"choices":[{"index":0,"message":{"role":"assistant","content":")" + text +
+                                     R"("},"finish_reason":"stop"}]})"));
+    Core::HttpServerLimits limits;
+    limits.lingerTimeout = std::chrono::milliseconds(300);
+    TestGateway gateway(TestGateway::openAi(m_backend->baseUrl()), Core::ServerOptions{}, limits);
+    RawClient client(gateway.url.port());
+    client.pauseReading();
+    client.send(rawRequest(false, "Connection: close\r\n"));
+    QTRY_COMPARE(m_backend->requests().size(), 1);
+    QTRY_COMPARE_WITH_TIMEOUT(gateway.gateway->connectionCount(), 0, 10000);
 }
 
 QTEST_GUILESS_MAIN(TestClients)

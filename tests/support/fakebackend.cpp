@@ -7,6 +7,8 @@
 #include <QtHttpServer/QHttpServerRequest>
 #include <QtNetwork/QTcpSocket>
 
+#include <memory>
+
 namespace Switchboard::Test {
 
 QByteArray CapturedRequest::header(const QByteArray &name) const
@@ -146,7 +148,27 @@ void FakeBackend::begin(const Pending &pending)
 
 void FakeBackend::writeChunks(QPointer<QTcpSocket> socket, FakeResponse response, int next)
 {
+    constexpr qint64 PacedBuffer = 64 * 1024;
     while (socket && next < response.chunks.size()) {
+        if (response.paced && socket->bytesToWrite() > PacedBuffer) {
+            ++m_blocked;
+            auto resumed = std::make_shared<QMetaObject::Connection>();
+            auto resume = [this, socket, response, next, resumed] {
+                if (socket && socket->bytesToWrite() > PacedBuffer) {
+                    return;
+                }
+                disconnect(*resumed);
+                --m_blocked;
+                writeChunks(socket, response, next);
+            };
+            *resumed = connect(socket, &QTcpSocket::bytesWritten, this, resume);
+            connect(socket, &QTcpSocket::disconnected, this, [this, resumed] {
+                if (disconnect(*resumed)) {
+                    --m_blocked;
+                }
+            });
+            return;
+        }
         const QByteArray &chunk = response.chunks.at(next);
         if (!chunk.isEmpty()) {
             socket->write(QByteArray::number(chunk.size(), 16) + "\r\n" + chunk + "\r\n");

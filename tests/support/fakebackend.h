@@ -40,6 +40,9 @@ struct FakeResponse
     QList<QByteArray> chunks;
     std::chrono::milliseconds interval{0};
     End end = End::Complete;
+    // Writes the next chunk only once the socket has room, as a server blocked in send() does, so a
+    // reader that stops reading stops the response.
+    bool paced = false;
 
     static FakeResponse json(QByteArray body, int status = 200);
     // An SSE body split into one chunk per event (the way servers flush them).
@@ -74,6 +77,8 @@ public:
     // Connections the client (Switchboard) closed while a response was still being written.
     int abortedByClient() const { return m_abortedByClient; }
     int openResponses() const { return m_open; }
+    // Paced responses waiting for their reader to take bytes.
+    int blockedResponses() const { return m_blocked; }
 
     static QByteArray fixture(const QString &relativePath);
 
@@ -102,6 +107,7 @@ private:
     int m_holdUntil = 0;
     int m_abortedByClient = 0;
     int m_open = 0;
+    int m_blocked = 0;
 };
 
 } // namespace Switchboard::Test

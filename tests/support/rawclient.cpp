@@ -8,7 +8,11 @@ namespace Switchboard::Test {
 
 RawClient::RawClient(quint16 port)
 {
-    QObject::connect(&m_socket, &QTcpSocket::readyRead, &m_socket, [this] { m_received += m_socket.readAll(); });
+    QObject::connect(&m_socket, &QTcpSocket::readyRead, &m_socket, [this] {
+        if (!m_paused) {
+            m_received += m_socket.readAll();
+        }
+    });
     m_socket.connectToHost(QHostAddress::LocalHost, port);
     [[maybe_unused]] const bool connected =
         QTest::qWaitFor([this] { return m_socket.state() == QAbstractSocket::ConnectedState; }, 5000);
@@ -17,6 +21,20 @@ RawClient::RawClient(quint16 port)
 void RawClient::send(const QByteArray &bytes)
 {
     m_socket.write(bytes);
+}
+
+void RawClient::pauseReading()
+{
+    m_paused = true;
+    // Qt stops reading from the kernel once this small buffer is full.
+    m_socket.setReadBufferSize(1);
+}
+
+void RawClient::resumeReading()
+{
+    m_paused = false;
+    m_socket.setReadBufferSize(0);
+    m_received += m_socket.readAll();
 }
 
 bool RawClient::waitFor(const QByteArray &needle, int timeoutMs)

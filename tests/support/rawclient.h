@@ -20,6 +20,9 @@ public:
     // Runs the event loop until the server closes the connection.
     bool waitForClose(int timeoutMs = 10'000);
     void close() { m_socket.abort(); }
+    // Stops taking bytes from the kernel, so the server's writes back up (a slow or stuck reader).
+    void pauseReading();
+    void resumeReading();
 
     const QByteArray &received() const { return m_received; }
     int count(const QByteArray &needle) const { return int(m_received.count(needle)); }
@@ -27,6 +30,7 @@ public:
 private:
     QTcpSocket m_socket;
     QByteArray m_received;
+    bool m_paused = false;
 };
 
 } // namespace Switchboard::Test

@@ -19,7 +19,8 @@ namespace Switchboard::Core {
 namespace {
 Q_LOGGING_CATEGORY(lcOpenAi, "switchboard.backend.openai", QtWarningMsg)
 
-constexpr qsizetype MaxErrorBody = 64 * 1024;
+constexpr qsizetype MaxErrorBody = 64 * 1024; // an excerpt is enough for the error message
+constexpr qsizetype MaxCompletionBody = 64 * 1024 * 1024;
 
 // One streamed Chat Completions request. Reads SSE (or, from a server that ignored `stream`, one
 // JSON completion) and reports it through a cancellable sink.
@@ -78,8 +79,17 @@ public:
             return;
         }
         case Mode::Json:
+            if (m_body.size() + data.size() > MaxCompletionBody) {
+                m_sink.failed(ApiError::internal("Backend '" + m_backendName + "' sent a response larger than " +
+                                                 QByteArray::number(MaxCompletionBody / (1024 * 1024)) + " MiB"));
+                m_sink.flush();
+                cancel();
+                return;
+            }
+            m_body.append(data.data(), data.size());
+            return;
         case Mode::Error:
-            if (m_body.size() + data.size() <= MaxErrorBody * (m_mode == Mode::Json ? 256 : 1)) {
+            if (m_body.size() + data.size() <= MaxErrorBody) {
                 m_body.append(data.data(), data.size());
             }
             return;

@@ -64,8 +64,12 @@ Core::Result<CommandLine, CommandLine::Exit> CommandLine::parse(const QStringLis
                                        u"Also accept this Host name (besides localhost); repeatable."_s, u"NAME"_s);
     const QCommandLineOption allowOrigin(
         u"allow-origin"_s, u"Let browser pages from this origin call the API (CORS); repeatable."_s, u"ORIGIN"_s);
+    const QCommandLineOption drainTimeout(
+        u"drain-timeout"_s,
+        u"On shutdown, seconds that answers under way may take before they end with an error (default 10)."_s, u"S"_s,
+        u"10"_s);
     parser.addOptions({headless, quiet, host, port, config, openAiUrl, openAiKeyEnv, anthropicUrl, anthropicKeyEnv,
-                       apiKeyEnv, allowHost, allowOrigin});
+                       apiKeyEnv, allowHost, allowOrigin, drainTimeout});
 
     if (!parser.parse(arguments)) {
         return Exit{parser.errorText()};
@@ -99,6 +103,11 @@ Core::Result<CommandLine, CommandLine::Exit> CommandLine::parse(const QStringLis
         return Exit{u"--port: \"%1\" is not a port number (0-65535)"_s.arg(parser.value(port))};
     }
     options.port = quint16(portNumber);
+    const double drainSeconds = parser.value(drainTimeout).toDouble(&ok);
+    if (!ok || drainSeconds < 0 || drainSeconds > 3600) {
+        return Exit{u"--drain-timeout: \"%1\" is not a number of seconds (0-3600)"_s.arg(parser.value(drainTimeout))};
+    }
+    options.drainTimeout = std::chrono::milliseconds(qint64(drainSeconds * 1000));
     options.configPath = parser.value(config);
     options.openAiUrl = parser.value(openAiUrl);
     options.openAiKeyEnv = parser.value(openAiKeyEnv);

@@ -9,6 +9,7 @@
 #include <QtCore/QStringList>
 #include <QtNetwork/QHostAddress>
 
+#include <chrono>
 #include <optional>
 
 namespace Switchboard::App {
@@ -16,6 +17,7 @@ namespace Switchboard::App {
 // The command line, shared by the window and headless mode:
 //   switchboard [--headless] [--host ADDR] [--port N] [--config FILE]
 //               [--openai-url URL] [--openai-key-env VAR] [--anthropic-url URL] [--anthropic-key-env VAR]
+//               [--api-key-env VAR] [--allow-host NAME]… [--allow-origin ORIGIN]… [--drain-timeout S]
 struct CommandLine
 {
     bool headless = false;
@@ -30,6 +32,8 @@ struct CommandLine
     QString apiKeyEnv;
     QByteArrayList allowedHosts;
     QByteArrayList allowedOrigins;
+    // On SIGTERM or window close, how long answers under way may take before they are cut off.
+    std::chrono::milliseconds drainTimeout{10'000};
     QString apiKeyPath; // where a generated key is kept; the user data directory by default
 
     // Why parsing ended the program: help and version (exit 0) or a mistake (exit 2).

@@ -20,6 +20,12 @@ GatewayThread::~GatewayThread()
     wait();
 }
 
+void GatewayThread::shutdown(std::chrono::milliseconds deadline)
+{
+    m_shutdownDeadlineMs = deadline.count();
+    Q_EMIT shutdownRequested(deadline.count());
+}
+
 void GatewayThread::run()
 {
     Core::Gateway gateway(m_config);
@@ -28,7 +34,13 @@ void GatewayThread::run()
         Q_EMIT failed(port.error());
         return;
     }
+    connect(this, &GatewayThread::shutdownRequested, &gateway,
+            [&gateway](qint64 deadlineMs) { gateway.shutdown(std::chrono::milliseconds(deadlineMs)); });
+    connect(&gateway, &Core::Gateway::drained, &gateway, [this] { quit(); });
     Q_EMIT listening(gateway.baseUrl());
+    if (const qint64 early = m_shutdownDeadlineMs; early >= 0) {
+        gateway.shutdown(std::chrono::milliseconds(early));
+    }
     exec();
 }
 

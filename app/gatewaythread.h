@@ -7,6 +7,9 @@
 #include <QtCore/QUrl>
 #include <QtNetwork/QHostAddress>
 
+#include <atomic>
+#include <chrono>
+
 namespace Switchboard::App {
 
 // Runs the gateway on its own event loop so that a busy window never stalls a stream.
@@ -19,9 +22,13 @@ public:
     GatewayThread(Core::GatewayConfig config, QHostAddress host, quint16 port, QObject *parent = nullptr);
     ~GatewayThread() override;
 
+    // Asks the gateway to shut down gracefully (see Gateway::shutdown); the thread ends when it has.
+    void shutdown(std::chrono::milliseconds deadline);
+
 Q_SIGNALS:
     void listening(const QUrl &baseUrl);
     void failed(const QString &message);
+    void shutdownRequested(qint64 deadlineMs); // carries the request into the gateway's thread
 
 protected:
     void run() override;
@@ -30,6 +37,7 @@ private:
     Core::GatewayConfig m_config;
     QHostAddress m_host;
     quint16 m_port;
+    std::atomic<qint64> m_shutdownDeadlineMs{-1}; // for a request that comes before run() listens
 };
 
 } // namespace Switchboard::App

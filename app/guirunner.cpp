@@ -6,6 +6,7 @@
 #include "mainwindow.h"
 #include "signalwatcher.h"
 
+#include <QtCore/QDeadlineTimer>
 #include <QtCore/QTextStream>
 #include <QtWidgets/QApplication>
 
@@ -45,7 +46,12 @@ int runGui(const CommandLine &options)
 
     gateway.start();
     window.show();
-    return QApplication::exec();
+    const int code = QApplication::exec();
+    // The window is gone; answers still under way get the drain deadline, as in headless mode.
+    window.hide();
+    gateway.shutdown(options.drainTimeout);
+    gateway.wait(QDeadlineTimer(options.drainTimeout + std::chrono::seconds(3)));
+    return code;
 }
 
 } // namespace Switchboard::App

@@ -7,15 +7,10 @@
 
 #include <QtCore/QCoreApplication>
 #include <QtCore/QTextStream>
-#include <QtCore/QTimer>
 
 #include <cstdio>
 
 namespace Switchboard::App {
-
-namespace {
-constexpr int ShutdownDeadlineMs = 5000;
-} // namespace
 
 int runHeadless(const CommandLine &options)
 {
@@ -51,18 +46,9 @@ int runHeadless(const CommandLine &options)
             return;
         }
         stopping = true;
-        gateway.closeGracefully();
-        if (gateway.connectionCount() == 0) {
-            QCoreApplication::exit(0);
-            return;
-        }
-        QTimer::singleShot(ShutdownDeadlineMs, &gateway, [] { QCoreApplication::exit(0); });
+        gateway.shutdown(options.drainTimeout);
     });
-    QObject::connect(&gateway, &Core::Gateway::connectionCountChanged, &gateway, [&](int count) {
-        if (stopping && count == 0) {
-            QCoreApplication::exit(0);
-        }
-    });
+    QObject::connect(&gateway, &Core::Gateway::drained, &gateway, [] { QCoreApplication::exit(0); });
     return QCoreApplication::exec();
 }
 

@@ -107,7 +107,7 @@ void HttpConnection::timerEvent(QTimerEvent *event)
     if (m_exchange != 0) {
         return; // a response is being produced; its own deadlines apply
     }
-    if (m_input.isEmpty()) {
+    if (m_input.isEmpty() && m_parser.isBetweenRequests()) {
         closeConnection(); // idle keep-alive connection
         return;
     }
@@ -415,7 +415,8 @@ void HttpConnection::closeWhenIdle()
 {
     m_closeWhenIdle = true;
     m_keepAlive = false;
-    if (m_exchange == 0) {
+    // A request already on its way is still read and answered (the read timeout bounds it).
+    if (m_exchange == 0 && m_input.isEmpty() && m_parser.isBetweenRequests()) {
         closeConnection();
     }
 }
@@ -442,6 +443,11 @@ void HttpConnection::closeConnection()
         return;
     }
     armTimer(m_limits.lingerTimeout);
+}
+
+void HttpConnection::reset()
+{
+    resetConnection();
 }
 
 void HttpConnection::resetConnection()

@@ -44,6 +44,8 @@ public:
     void setDrainHandler(quint64 exchange, std::function<void()> handler);
     qint64 bytesPending() const;
 
+    // Drops the connection now; a response under way is lost (its client-gone handler runs).
+    void reset();
     // Closes after the current response (or now, when idle). Used on shutdown.
     void closeWhenIdle();
 

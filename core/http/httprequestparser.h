@@ -41,6 +41,8 @@ public:
     HttpRequest takeRequest();
     // Forget the current request and start on the next one.
     void reset();
+    // No part of a request has been parsed yet (a partial request line stays in the caller's input).
+    bool isBetweenRequests() const { return m_state == State::RequestLine; }
 
     // -1 when the body is chunked or absent.
     qint64 contentLength() const { return m_contentLength; }

@@ -84,6 +84,15 @@ void HttpServer::closeGracefully()
     }
 }
 
+void HttpServer::resetAll()
+{
+    close();
+    const auto connections = m_connections;
+    for (HttpConnection *connection : connections) {
+        connection->reset();
+    }
+}
+
 void HttpServer::acceptConnections(QTcpServer *listener)
 {
     while (QTcpSocket *socket = listener->nextPendingConnection()) {

@@ -41,6 +41,8 @@ public:
 
     // Stops accepting and closes every connection once its current response has ended.
     void closeGracefully();
+    // Drops every connection at once, whatever it was doing (the end of a shutdown).
+    void resetAll();
 
 Q_SIGNALS:
     void connectionCountChanged(int count);

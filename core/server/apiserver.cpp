@@ -88,6 +88,12 @@ QByteArray ApiServer::canonicalPath(QByteArrayView path)
 void ApiServer::handleRequest(HttpRequest &&request, HttpResponder &&responder)
 {
     const QByteArray requestId = Ids::requestId();
+    if (m_refusing) {
+        ApiError error = ApiError::overloaded("Switchboard is shutting down");
+        error.retryAfter = "1";
+        ApiResponse::sendError(responder, error, requestId);
+        return;
+    }
     const QByteArray path = canonicalPath(request.path);
 
     if (path == "/v1/messages") {
@@ -122,6 +128,14 @@ void ApiServer::handleRequest(HttpRequest &&request, HttpResponder &&responder)
     }
     ApiResponse::sendError(responder, ApiError::notFound("Not found: " + request.method + ' ' + request.path),
                            requestId);
+}
+
+void ApiServer::interruptAll(const ApiError &error)
+{
+    const auto exchanges = findChildren<MessagesExchange *>(Qt::FindDirectChildrenOnly);
+    for (MessagesExchange *exchange : exchanges) {
+        exchange->interrupt(error);
+    }
 }
 
 void ApiServer::handleMessages(HttpRequest &&request, HttpResponder &&responder, const QByteArray &requestId)

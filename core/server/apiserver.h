@@ -40,6 +40,12 @@ public:
     // "/v1/v1/messages/" → "/v1/messages"
     static QByteArray canonicalPath(QByteArrayView path);
 
+    // From now on every new request gets 529 overloaded_error (shutting down).
+    void refuseNewRequests() { m_refusing = true; }
+    // Ends every message still being answered with `error` (an error event once streaming) and
+    // cancels its backend call.
+    void interruptAll(const ApiError &error);
+
 private:
     void handleMessages(HttpRequest &&request, HttpResponder &&responder, const QByteArray &requestId);
     QCoro::Task<> handleCountTokens(HttpRequest request, HttpResponder responder, QByteArray requestId);
@@ -56,6 +62,7 @@ private:
     ModelRouter &m_router;
     const AccessPolicy &m_access;
     ServerOptions m_options;
+    bool m_refusing = false;
 };
 
 } // namespace Switchboard::Core

@@ -7,7 +7,15 @@
 #include "routing/modelrouter.h"
 #include "security/accesspolicy.h"
 
+#include <QtCore/QLoggingCategory>
+#include <QtCore/QTimerEvent>
+
 namespace Switchboard::Core {
+
+namespace {
+Q_LOGGING_CATEGORY(lcGateway, "switchboard.gateway", QtInfoMsg)
+constexpr int LastCallMs = 1000;
+} // namespace
 
 Gateway::Gateway(const GatewayConfig &config, ServerOptions options, HttpServerLimits limits, QObject *parent)
     : QObject(parent)
@@ -17,7 +25,7 @@ Gateway::Gateway(const GatewayConfig &config, ServerOptions options, HttpServerL
     , m_api(new ApiServer(*m_router, *m_access, options, this))
     , m_http(new HttpServer(*m_api, m_access.get(), limits, this))
 {
-    connect(m_http, &HttpServer::connectionCountChanged, this, &Gateway::connectionCountChanged);
+    connect(m_http, &HttpServer::connectionCountChanged, this, &Gateway::onConnectionCountChanged);
 }
 
 Gateway::~Gateway()
@@ -38,9 +46,48 @@ Result<quint16, QString> Gateway::listen(const QHostAddress &address, quint16 po
     return bound;
 }
 
-void Gateway::closeGracefully()
+void Gateway::shutdown(std::chrono::milliseconds deadline)
 {
+    if (m_shuttingDown) {
+        return;
+    }
+    m_shuttingDown = true;
+    qCInfo(lcGateway) << "shutting down:" << m_http->connectionCount() << "connections open";
+    m_api->refuseNewRequests();
     m_http->closeGracefully();
+    if (m_http->connectionCount() == 0) {
+        QMetaObject::invokeMethod(this, &Gateway::drained, Qt::QueuedConnection);
+        return;
+    }
+    m_deadline.start(int(deadline.count()), this);
+}
+
+void Gateway::timerEvent(QTimerEvent *event)
+{
+    if (event->timerId() == m_deadline.timerId()) {
+        m_deadline.stop();
+        qCInfo(lcGateway) << "shutdown deadline reached: ending" << m_http->connectionCount() << "connections";
+        m_api->interruptAll(ApiError::overloaded("Switchboard is shutting down"));
+        // The error frames get a moment to leave; clients that do not read them are reset.
+        m_lastCall.start(LastCallMs, this);
+        return;
+    }
+    if (event->timerId() == m_lastCall.timerId()) {
+        m_lastCall.stop();
+        m_http->resetAll();
+        return;
+    }
+    QObject::timerEvent(event);
+}
+
+void Gateway::onConnectionCountChanged(int count)
+{
+    Q_EMIT connectionCountChanged(count);
+    if (m_shuttingDown && count == 0) {
+        m_deadline.stop();
+        m_lastCall.stop();
+        Q_EMIT drained();
+    }
 }
 
 int Gateway::connectionCount() const

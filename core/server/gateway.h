@@ -6,10 +6,12 @@
 #include "routing/gatewayconfig.h"
 #include "serveroptions.h"
 
+#include <QtCore/QBasicTimer>
 #include <QtCore/QObject>
 #include <QtCore/QUrl>
 #include <QtNetwork/QHostAddress>
 
+#include <chrono>
 #include <memory>
 
 namespace Switchboard::Core {
@@ -33,20 +35,31 @@ public:
     ~Gateway() override;
 
     Result<quint16, QString> listen(const QHostAddress &address, quint16 port);
-    // Stops accepting; connections close as their current responses end.
-    void closeGracefully();
+    // Stops accepting and refuses new requests on open connections (529). Responses under way may
+    // finish within `deadline`; then each is ended with an error (an `event: error` on a stream) and
+    // its backend call cancelled. drained() follows once no connection is left.
+    void shutdown(std::chrono::milliseconds deadline);
     int connectionCount() const;
     QUrl baseUrl() const;
 
 Q_SIGNALS:
     void connectionCountChanged(int count);
+    void drained();
+
+protected:
+    void timerEvent(QTimerEvent *event) override;
 
 private:
+    void onConnectionCountChanged(int count);
+
     std::unique_ptr<AccessPolicy> m_access;
     HttpClient *m_client;
     std::unique_ptr<ModelRouter> m_router;
     ApiServer *m_api;
     HttpServer *m_http;
+    QBasicTimer m_deadline;
+    QBasicTimer m_lastCall;
+    bool m_shuttingDown = false;
 };
 
 } // namespace Switchboard::Core

@@ -71,6 +71,21 @@ RelaySink &MessagesExchange::relay()
     return *m_relay;
 }
 
+void MessagesExchange::interrupt(const ApiError &error)
+{
+    if (m_done) {
+        return;
+    }
+    stopBackend(); // first, so that nothing more arrives from it
+    if (m_relay) {
+        m_relay->relayFailed(error);
+        return;
+    }
+    GenerationSink &sink = generation();
+    sink.failed(error);
+    sink.flush();
+}
+
 void MessagesExchange::stopBackend()
 {
     if (m_call) {

@@ -36,6 +36,9 @@ public:
     ~MessagesExchange() override;
 
     void start();
+    // Cancels the backend call and ends the answer with `error`: an error status if nothing was
+    // sent yet, an `event: error` on a stream under way.
+    void interrupt(const ApiError &error);
 
     GenerationSink &generation() override;
     RelaySink &relay() override;

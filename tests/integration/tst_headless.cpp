@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "apiclient.h"
 #include "fakebackend.h"
+#include "rawclient.h"
 
 #include <QtCore/QFile>
 #include <QtCore/QJsonObject>
@@ -27,6 +28,8 @@ private Q_SLOTS:
     void portZero_printsTheRealPortOnceAndServes();
     void signal_endsCleanlyWithZero_data();
     void signal_endsCleanlyWithZero();
+    void signal_duringStreams_drainsThenEndsThem_data();
+    void signal_duringStreams_drainsThenEndsThem();
     void openAiUrl_sendsEveryModelThere();
     void configFile_routesModels();
     void badOptions_exitWithTwo_data();
@@ -36,7 +39,7 @@ private Q_SLOTS:
 
 private:
     // Starts the binary and waits for its Listening line; returns the base URL.
-    QUrl start(const QStringList &arguments, const QProcessEnvironment &environment = {});
+    QUrl start(const QStringList &arguments, const QProcessEnvironment &environment = {}, bool headless = true);
 
     std::unique_ptr<QProcess> m_process;
 };
@@ -59,13 +62,13 @@ void TestHeadless::cleanup()
     m_process.reset();
 }
 
-QUrl TestHeadless::start(const QStringList &arguments, const QProcessEnvironment &environment)
+QUrl TestHeadless::start(const QStringList &arguments, const QProcessEnvironment &environment, bool headless)
 {
     m_process = std::make_unique<QProcess>();
     if (!environment.isEmpty()) {
         m_process->setProcessEnvironment(environment);
     }
-    m_process->start(binary(), QStringList{u"--headless"_s} + arguments);
+    m_process->start(binary(), headless ? QStringList{u"--headless"_s} + arguments : arguments);
     if (!m_process->waitForStarted(5000)) {
         return {};
     }
@@ -122,6 +125,48 @@ void TestHeadless::signal_endsCleanlyWithZero()
     QCOMPARE(m_process->exitCode(), 0);
 }
 
+void TestHeadless::signal_duringStreams_drainsThenEndsThem_data()
+{
+    QTest::addColumn<bool>("headless");
+    QTest::addRow("headless") << true;
+    QTest::addRow("window") << false; // the window's server thread drains the same way
+}
+
+void TestHeadless::signal_duringStreams_drainsThenEndsThem()
+{
+    QFETCH(bool, headless);
+    FakeBackend backend;
+    QVERIFY(backend.start() != 0);
+    FakeResponse endless; // a long generation, one token every 50 ms
+    endless.headers = {{"Content-Type", "text/event-stream"}};
+    for (int i = 0; i < 2000; ++i) {
+        endless.chunks.append(R"(data: {"choices":[{"index":0,"delta":{"content":"t "}}]})"
+                              "\n\n");
+    }
+    endless.interval = std::chrono::milliseconds(50);
+    backend.on("/v1/chat/completions", endless);
+    const QUrl url = start({u"--port"_s, u"0"_s, u"--quiet"_s, u"--drain-timeout"_s, u"0.5"_s, u"--openai-url"_s,
+                            QString::fromUtf8(backend.baseUrl() + "/v1")},
+                           {}, headless);
+    QVERIFY(url.isValid());
+    const QByteArray body =
+        R"({"model":"m","max_tokens":4096,"stream":true,"messages":[{"role":"user","content":"hi"}]})";
+    RawClient client(quint16(url.port()));
+    client.send("POST /v1/messages HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: " +
+                QByteArray::number(body.size()) + "\r\n\r\n" + body);
+    QVERIFY(client.waitFor("event: content_block_delta"));
+
+    ::kill(pid_t(m_process->processId()), SIGTERM);
+    // The stream runs on until the drain deadline, then ends with an error event, not a cut.
+    QVERIFY(client.waitFor("Switchboard is shutting down", 5000));
+    QVERIFY(!client.received().contains("message_stop"));
+    QTRY_COMPARE_WITH_TIMEOUT(m_process->state(), QProcess::NotRunning, 5000);
+    QCOMPARE(m_process->exitStatus(), QProcess::NormalExit);
+    QCOMPARE(m_process->exitCode(), 0);
+    // And the backend's generation was stopped, not orphaned.
+    QTRY_COMPARE(backend.abortedByClient(), 1);
+}
+
 void TestHeadless::openAiUrl_sendsEveryModelThere()
 {
     FakeBackend backend;
@@ -175,6 +220,7 @@ void TestHeadless::badOptions_exitWithTwo_data()
     QTest::addColumn<QString>("message");
     QTest::addRow("unknown option") << QStringList{u"--frobnicate"_s} << u"Unknown option"_s;
     QTest::addRow("bad port") << QStringList{u"--port"_s, u"99999"_s} << u"--port"_s;
+    QTest::addRow("bad drain timeout") << QStringList{u"--drain-timeout"_s, u"soon"_s} << u"--drain-timeout"_s;
     QTest::addRow("bad host") << QStringList{u"--host"_s, u"not-an-address"_s} << u"--host"_s;
     QTest::addRow("both backends") << QStringList{u"--openai-url"_s, u"http://a"_s, u"--anthropic-url"_s, u"http://b"_s}
                                    << u"give one of them"_s;

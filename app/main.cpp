@@ -2,6 +2,7 @@
 #include "commandline.h"
 #include "guirunner.h"
 #include "headlessrunner.h"
+#include "security/redactor.h"
 
 #include <QtCore/QCoreApplication>
 #include <QtCore/QLoggingCategory>
@@ -36,6 +37,7 @@ int main(int argc, char **argv)
         QTextStream(options.error().code == 0 ? stdout : stderr) << options.error().message << Qt::endl;
         return options.error().code;
     }
+    Core::Redactor::installMessageHandler();
     qSetMessagePattern(QStringLiteral("%{time yyyy-MM-ddThh:mm:ss.zzz} %{if-category}%{category}: %{endif}%{message}"));
     if (!options->quiet) {
         QLoggingCategory::setFilterRules(QStringLiteral("switchboard.access.info=true"));

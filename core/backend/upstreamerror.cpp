@@ -2,6 +2,7 @@
 #include "upstreamerror.h"
 
 #include "json/jsonparser.h"
+#include "security/redactor.h"
 
 namespace Switchboard::Core::UpstreamError {
 
@@ -34,6 +35,9 @@ QByteArray upstreamMessage(QByteArrayView body)
     } else {
         message = body.trimmed().toByteArray();
     }
+    // Backends echo keys in their errors ("Incorrect API key provided: sk-…"); this message reaches
+    // the client and the logs.
+    message = Redactor::text(message);
     if (message.size() > MaxQuotedMessage) {
         message = message.left(MaxQuotedMessage) + "…";
     }

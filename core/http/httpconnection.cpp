@@ -7,6 +7,7 @@
 #include "httprequesthandler.h"
 #include "httpresponder.h"
 #include "httpstatus.h"
+#include "security/redactor.h"
 
 #include <QtCore/QDateTime>
 #include <QtCore/QLoggingCategory>
@@ -20,21 +21,6 @@ Q_LOGGING_CATEGORY(lcConnection, "switchboard.http.connection", QtWarningMsg)
 Q_LOGGING_CATEGORY(lcAccess, "switchboard.access", QtWarningMsg)
 
 // Request lines are client data: never let one forge a log line or move the terminal cursor.
-QByteArray printable(QByteArrayView text)
-{
-    QByteArray out;
-    out.reserve(text.size());
-    for (const char c : text) {
-        const auto u = static_cast<unsigned char>(c);
-        if (u < 0x20 || u == 0x7f) {
-            out.append("\\x").append(QByteArray::number(u, 16).rightJustified(2, '0'));
-        } else {
-            out.append(c);
-        }
-    }
-    return out;
-}
-
 // RFC 9110 asks origin servers with a clock to send Date; format it once per second.
 const QByteArray &httpDate()
 {
@@ -195,9 +181,9 @@ void HttpConnection::dispatch()
 
 void HttpConnection::logExchange(const char *outcome) const
 {
-    qCInfo(lcAccess).noquote().nospace() << m_socket->peerAddress().toString() << ' ' << printable(m_method) << ' '
-                                         << printable(m_target) << ' ' << m_status << ' ' << m_started.elapsed() << "ms"
-                                         << outcome;
+    qCInfo(lcAccess).noquote().nospace() << m_socket->peerAddress().toString() << ' '
+                                         << Redactor::escapeControls(m_method) << ' ' << Redactor::forLog(m_target)
+                                         << ' ' << m_status << ' ' << m_started.elapsed() << "ms" << outcome;
 }
 
 void HttpConnection::finishExchange()
@@ -227,7 +213,7 @@ void HttpConnection::failRequest(int status, const QByteArray &message)
     const QByteArray requestId = Ids::requestId();
     const QByteArray body = error.toJson(requestId);
     qCInfo(lcAccess).noquote() << m_socket->peerAddress().toString() << "rejected a malformed request:" << status
-                               << message;
+                               << Redactor::forLog(message);
     QByteArray out;
     HttpHeaders headers{{"Content-Type", "application/json"}, {"request-id", requestId}, {"Connection", "close"}};
     writeHead(status, headers, body.size(), false, out);

@@ -171,6 +171,11 @@ QByteArray AccessPolicy::presentedKey(const HttpHeaders &headers)
     if (!key.isEmpty()) {
         return key;
     }
+    return bearerToken(headers);
+}
+
+QByteArray AccessPolicy::bearerToken(const HttpHeaders &headers)
+{
     const QByteArray authorization = headers.value("authorization");
     if (authorization.size() > 7 && authorization.first(7).toLower() == "bearer ") {
         return authorization.mid(7).trimmed();
@@ -178,12 +183,27 @@ QByteArray AccessPolicy::presentedKey(const HttpHeaders &headers)
     return {};
 }
 
-bool AccessPolicy::hasValidKey(const HttpHeaders &headers) const
+QByteArray AccessPolicy::validKeyHeader(const HttpHeaders &headers) const
 {
     if (m_options.apiKey.isEmpty()) {
-        return false;
+        return {};
     }
-    return constantTimeEquals(presentedKey(headers), m_options.apiKey);
+    // Either header may carry it; the other may then carry the client's own upstream credential
+    // (Claude Code sends ANTHROPIC_API_KEY as x-api-key and ANTHROPIC_AUTH_TOKEN as a bearer).
+    const bool inApiKey = constantTimeEquals(headers.value("x-api-key"), m_options.apiKey);
+    const bool inBearer = constantTimeEquals(bearerToken(headers), m_options.apiKey);
+    if (inApiKey) {
+        return "x-api-key";
+    }
+    if (inBearer) {
+        return "authorization";
+    }
+    return {};
+}
+
+bool AccessPolicy::hasValidKey(const HttpHeaders &headers) const
+{
+    return !validKeyHeader(headers).isEmpty();
 }
 
 } // namespace Switchboard::Core

@@ -37,9 +37,14 @@ public:
 
     Verdict inspect(const HttpRequest &head) override;
 
-    // Whether `headers` carry the configured key (false when none is configured).
+    // Whether `headers` carry the configured key, as x-api-key or as a bearer token (false when no
+    // key is configured).
     bool hasValidKey(const HttpHeaders &headers) const;
+    // "x-api-key" or "authorization", whichever carries the configured key; empty if neither does.
+    QByteArray validKeyHeader(const HttpHeaders &headers) const;
+    // The key a client presents: x-api-key, else the bearer token.
     static QByteArray presentedKey(const HttpHeaders &headers);
+    static QByteArray bearerToken(const HttpHeaders &headers);
 
 private:
     bool isAllowedHost(QByteArrayView host) const;

@@ -66,9 +66,10 @@ std::optional<ApiError> ApiServer::credentialCheck(const Backend &backend, const
 HttpHeaders ApiServer::forwardableHeaders(const HttpRequest &request) const
 {
     HttpHeaders headers = request.headers;
-    if (m_access.hasValidKey(headers)) {
-        headers.remove("x-api-key");
-        headers.remove("authorization");
+    // Only the header that carried Switchboard's key is dropped; the other may hold the client's
+    // own credential for a pass-through backend.
+    if (const QByteArray keyHeader = m_access.validKeyHeader(headers); !keyHeader.isEmpty()) {
+        headers.remove(keyHeader);
     }
     return headers;
 }

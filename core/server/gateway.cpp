@@ -6,6 +6,7 @@
 #include "http/httpserver.h"
 #include "routing/modelrouter.h"
 #include "security/accesspolicy.h"
+#include "security/redactor.h"
 
 #include <QtCore/QLoggingCategory>
 #include <QtCore/QTimerEvent>
@@ -26,6 +27,11 @@ Gateway::Gateway(const GatewayConfig &config, ServerOptions options, HttpServerL
     , m_http(new HttpServer(*m_api, m_access.get(), limits, this))
 {
     connect(m_http, &HttpServer::connectionCountChanged, this, &Gateway::onConnectionCountChanged);
+    // Whatever their shape, configured keys never reach a log or an error message.
+    Redactor::registerSecret(config.access.apiKey);
+    for (const BackendConfig &backend : config.backends) {
+        Redactor::registerSecret(backend.apiKey);
+    }
 }
 
 Gateway::~Gateway()

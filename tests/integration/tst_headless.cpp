@@ -36,6 +36,7 @@ private Q_SLOTS:
     void badOptions_exitWithTwo();
     void portInUse_isAClearError();
     void beyondLoopback_requiresAGeneratedKey();
+    void canarySecrets_neverReachTheLogs();
 
 private:
     // Starts the binary and waits for its Listening line; returns the base URL.
@@ -278,6 +279,82 @@ void TestHeadless::beyondLoopback_requiresAGeneratedKey()
     QCOMPARE(refused.status, 401);
     QCOMPARE(refused.json()[u"error"][u"type"].toString(), u"authentication_error");
     QCOMPARE(client.post("/v1/messages", body, {{"x-api-key", key.toUtf8()}}).status, 200);
+}
+
+void TestHeadless::canarySecrets_neverReachTheLogs()
+{
+    // Secrets in every shape and place they travel: a backend key of no known shape (only known
+    // because it is configured), Switchboard's own key, client keys in headers and in URLs, and a
+    // backend that echoes the key it was given in its error message.
+    const QByteArray backendKey = "canary-backend-secret-of-no-known-shape";
+    const QByteArray ownKey = "sk-sb-CANARYOWNKEY0123456789abcdef";
+    const QByteArray clientKey = "sk-ant-api03-CANARYCLIENTKEY0123456789";
+    FakeBackend backend;
+    QVERIFY(backend.start() != 0);
+    backend.on("/v1/chat/completions", [](const CapturedRequest &request) {
+        return FakeResponse::json(R"({"error":{"message":"Incorrect API key provided: )" +
+                                      request.header("authorization") + R"(","type":"invalid_request_error"}})",
+                                  401);
+    });
+    backend.on("/v1/messages", [](const CapturedRequest &request) {
+        return FakeResponse::json(
+            R"({"type":"error","error":{"type":"authentication_error","message":"invalid x-api-key )" +
+                request.header("x-api-key") + R"("}})",
+            401);
+    });
+    QTemporaryDir directory;
+    QVERIFY(directory.isValid());
+    QFile config(directory.filePath(u"switchboard.json"_s));
+    QVERIFY(config.open(QIODevice::WriteOnly));
+    config.write(R"({"backends":[
+        {"name":"local","type":"openai","url":")" +
+                 backend.baseUrl() + R"(/v1","api_key_env":"CANARY_BACKEND_KEY"},
+        {"name":"pass","type":"anthropic","url":")" +
+                 backend.baseUrl() + R"("}],
+        "routes":[{"model":"claude-*","backend":"pass"},{"model":"*","backend":"local"}],
+        "server":{"api_key_env":"CANARY_OWN_KEY"}})");
+    config.close();
+    QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+    environment.insert(u"CANARY_BACKEND_KEY"_s, QString::fromUtf8(backendKey));
+    environment.insert(u"CANARY_OWN_KEY"_s, QString::fromUtf8(ownKey));
+    environment.insert(u"QT_LOGGING_RULES"_s, u"switchboard.*=true"_s); // every category, debug included
+    const QUrl url = start({u"--port"_s, u"0"_s, u"--config"_s, config.fileName()}, environment);
+    QVERIFY(url.isValid());
+    const auto port = quint16(url.port());
+    const QByteArray body = R"({"model":"m","max_tokens":8,"messages":[{"role":"user","content":"hi"}]})";
+    const QByteArray passBody = R"({"model":"claude-x","max_tokens":8,"messages":[{"role":"user","content":"hi"}]})";
+    auto send = [&](const QByteArray &method, const QByteArray &target, const QByteArray &headers,
+                    const QByteArray &payload) {
+        RawClient client(port);
+        client.send(method + ' ' + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n" +
+                    headers + "Content-Length: " + QByteArray::number(payload.size()) +
+                    "\r\nConnection: close\r\n\r\n" + payload);
+        client.waitForClose();
+        return client.received();
+    };
+    const QByteArray withOwnKey = "Authorization: Bearer " + ownKey + "\r\n";
+
+    // The backend echoes its key: the client sees the error, never the key.
+    const QByteArray echoed = send("POST", "/v1/messages?key=" + clientKey, withOwnKey, body);
+    QVERIFY2(echoed.contains("Incorrect API key provided: Bearer [redacted]"), echoed.constData());
+    // A pass-through route with a client key besides Switchboard's.
+    const QByteArray passed = send("POST", "/v1/messages", withOwnKey + "x-api-key: " + clientKey + "\r\n", passBody);
+    QVERIFY2(passed.contains("authentication_error"), passed.constData());
+    // Keys in URLs.
+    QVERIFY(send("GET", "/v1/models?api_key=" + clientKey, withOwnKey, {}).contains(" 200 OK"));
+    QVERIFY(send("GET", "/v1/models/" + clientKey, withOwnKey, {}).startsWith("HTTP/1.1 "));
+    // A malformed request that carries a key, and a wrong key.
+    send("POST", "/v1/messages", "x-api-key " + clientKey + "\r\n", body);
+    QVERIFY(send("POST", "/v1/messages", "x-api-key: " + ownKey + "x\r\n", body).contains(" 401 "));
+
+    ::kill(pid_t(m_process->processId()), SIGTERM);
+    QTRY_COMPARE_WITH_TIMEOUT(m_process->state(), QProcess::NotRunning, 10'000);
+    const QByteArray log = m_process->readAllStandardError();
+    QVERIFY2(log.contains("POST /v1/messages?key=[redacted]"), log.constData()); // the log is there
+    for (const QByteArray &secret : {backendKey, ownKey, clientKey, QByteArray("CANARY")}) {
+        QVERIFY2(!log.contains(secret), log.constData());
+    }
+    QVERIFY(!echoed.contains(backendKey));
 }
 
 QTEST_GUILESS_MAIN(TestHeadless)

@@ -26,6 +26,7 @@ private Q_SLOTS:
     void upstreamError_isRelayedUnchanged();
     void request_isForwardedWithProtocolHeaders();
     void configuredKey_replacesTheClients();
+    void clientsOwnKey_travelsBesideSwitchboards();
     void renamedModel_isRewrittenUpstream();
     void countTokens_andModels_comeFromUpstream();
 
@@ -133,6 +134,30 @@ void TestPassthrough::configuredKey_replacesTheClients()
     // The user's key goes upstream; Switchboard's own key never does.
     QCOMPARE(m_upstream->lastRequest().header("x-api-key"), QByteArray("sk-ant-configured"));
     QVERIFY(m_upstream->lastRequest().header("authorization").isEmpty());
+}
+
+void TestPassthrough::clientsOwnKey_travelsBesideSwitchboards()
+{
+    // As Claude Code sends ANTHROPIC_AUTH_TOKEN (here Switchboard's key) and ANTHROPIC_API_KEY (the
+    // user's Anthropic key) together: the first opens Switchboard, the second goes upstream.
+    m_upstream->on("/v1/messages", FakeResponse::json(FakeBackend::fixture(u"llama-cpp/10_messages.json"_s)));
+    TestGateway gateway(TestGateway::anthropic(m_upstream->baseUrl()));
+    ApiClient client(gateway.url);
+    QCOMPARE(client
+                 .post("/v1/messages", JsonRequest,
+                       {{"Authorization", "Bearer " + SwitchboardKey}, {"x-api-key", "sk-ant-users-own"}})
+                 .status,
+             200);
+    QCOMPARE(m_upstream->lastRequest().header("x-api-key"), QByteArray("sk-ant-users-own"));
+    QVERIFY(m_upstream->lastRequest().header("authorization").isEmpty());
+    // And the other way round.
+    QCOMPARE(client
+                 .post("/v1/messages", JsonRequest,
+                       {{"x-api-key", SwitchboardKey}, {"Authorization", "Bearer users-own-token"}})
+                 .status,
+             200);
+    QCOMPARE(m_upstream->lastRequest().header("authorization"), QByteArray("Bearer users-own-token"));
+    QVERIFY(m_upstream->lastRequest().header("x-api-key").isEmpty());
 }
 
 void TestPassthrough::renamedModel_isRewrittenUpstream()

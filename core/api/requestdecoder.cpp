@@ -135,6 +135,8 @@ private:
 
     RequestDecoder::Endpoint m_endpoint;
     QByteArray m_path;
+    std::size_t m_blocks = 0;
+    std::size_t m_images = 0;
 };
 
 Failure Decoder::expectType(element value, element_type type)
@@ -251,6 +253,11 @@ Failure Decoder::decode(object root, MessagesRequest &request)
     if (request.model.isEmpty()) {
         Scope scope(*this, "model");
         return fail("String should have at least 1 character");
+    }
+    if (request.model.size() > RequestDecoder::MaxModelNameBytes) {
+        Scope scope(*this, "model");
+        return fail("String should have at most " + QByteArray::number(RequestDecoder::MaxModelNameBytes) +
+                    " characters");
     }
 
     element value;
@@ -412,6 +419,10 @@ Failure Decoder::decodeMessages(element value, MessagesRequest &request)
     if (messages.size() == 0) {
         return fail("List should have at least 1 item after validation, not 0");
     }
+    if (messages.size() > RequestDecoder::MaxMessages) {
+        return fail("List should have at most " + QByteArray::number(qulonglong(RequestDecoder::MaxMessages)) +
+                    " items after validation, not " + QByteArray::number(qulonglong(messages.size())));
+    }
 
     std::size_t index = 0;
     for (element item : messages) {
@@ -500,6 +511,10 @@ Failure Decoder::decodeContent(element value, Role role, std::vector<ContentBloc
 
 Failure Decoder::decodeBlock(element blockElement, Role role, ContentBlock &out)
 {
+    if (++m_blocks > RequestDecoder::MaxContentBlocks) {
+        return fail("a request may hold at most " + QByteArray::number(qulonglong(RequestDecoder::MaxContentBlocks)) +
+                    " content blocks");
+    }
     const object block(blockElement);
     QByteArray type;
     if (auto error = readRequiredString(block, "type", type)) {
@@ -524,6 +539,10 @@ Failure Decoder::decodeBlock(element blockElement, Role role, ContentBlock &out)
         return {};
     }
     if (type == "image") {
+        if (++m_images > RequestDecoder::MaxImages) {
+            return fail("a request may hold at most " + QByteArray::number(qulonglong(RequestDecoder::MaxImages)) +
+                        " images");
+        }
         ImageBlock image;
         Scope sourceScope(*this, "source");
         element source;
@@ -727,6 +746,10 @@ Failure Decoder::decodeTools(element value, std::vector<ToolDefinition> &tools)
     if (auto error = expectType(value, element_type::ARRAY)) {
         return error;
     }
+    if (const std::size_t count = array(value).size(); count > RequestDecoder::MaxTools) {
+        return fail("List should have at most " + QByteArray::number(qulonglong(RequestDecoder::MaxTools)) +
+                    " items, not " + QByteArray::number(qulonglong(count)));
+    }
     QSet<QByteArray> names;
     std::size_t index = 0;
     for (element item : array(value)) {
@@ -855,6 +878,10 @@ Failure Decoder::decodeStopSequences(element value, std::vector<QByteArray> &seq
     if (auto error = expectType(value, element_type::ARRAY)) {
         return error;
     }
+    if (const std::size_t count = array(value).size(); count > RequestDecoder::MaxStopSequences) {
+        return fail("List should have at most " + QByteArray::number(qulonglong(RequestDecoder::MaxStopSequences)) +
+                    " items, not " + QByteArray::number(qulonglong(count)));
+    }
     std::size_t index = 0;
     for (element item : array(value)) {
         Scope scope(*this, index++);
@@ -864,6 +891,10 @@ Failure Decoder::decodeStopSequences(element value, std::vector<QByteArray> &seq
         }
         if (sequence.isEmpty()) {
             return fail("each stop sequence must be non-empty");
+        }
+        if (sequence.size() > RequestDecoder::MaxStopSequenceBytes) {
+            return fail("String should have at most " + QByteArray::number(RequestDecoder::MaxStopSequenceBytes) +
+                        " bytes");
         }
         sequences.push_back(std::move(sequence));
     }

@@ -32,17 +32,30 @@ namespace {
 const QByteArray Minimal = R"({"model":"m","max_tokens":16,"messages":[{"role":"user","content":"hi"}]})";
 
 // `Minimal` with one top-level field replaced or added.
-QByteArray withField(const char *field, const char *json)
+QByteArray withField(const char *field, const QByteArray &json)
 {
     QJsonObject object = QJsonDocument::fromJson(Minimal).object();
     object.insert(QString::fromUtf8(field), QJsonDocument::fromJson(QByteArray("[") + json + "]").array().at(0));
     return QJsonDocument(object).toJson(QJsonDocument::Compact);
 }
 
-QByteArray withMessages(const char *messages)
+QByteArray withMessages(const QByteArray &messages)
 {
     return withField("messages", messages);
 }
+
+// A JSON list of `count` copies of `item`.
+QByteArray repeated(const QByteArray &item, std::size_t count)
+{
+    QByteArray list = "[";
+    for (std::size_t i = 0; i < count; ++i) {
+        list += (i > 0 ? "," : "") + item;
+    }
+    return list + ']';
+}
+
+const QByteArray TinyPng =
+    R"({"type":"image","source":{"type":"base64","media_type":"image/png","data":"iVBORw0KGgo="}})";
 
 } // namespace
 
@@ -175,6 +188,33 @@ void TestRequestDecoder::invalidRequest_namesTheField_data()
     QTest::addRow("thinking budget above max_tokens")
         << withField("thinking", R"({"type":"enabled","budget_tokens":2000})")
         << "thinking.budget_tokens: must be less than max_tokens (16)";
+
+    // Bounds: each names its limit.
+    QTest::addRow("model name too long") << withField("model", '"' + QByteArray(257, 'm') + '"')
+                                         << "model: String should have at most 256 characters";
+    QTest::addRow("too many messages")
+        << withMessages(repeated(R"({"role":"user","content":"x"})", RequestDecoder::MaxMessages + 1))
+        << "messages: List should have at most 100000 items after validation, not 100001";
+    QTest::addRow("too many content blocks")
+        << withMessages(R"([{"role":"user","content":)" +
+                        repeated(R"({"type":"text","text":"x"})", RequestDecoder::MaxContentBlocks + 1) + "}]")
+        << "messages.0.content.100000: a request may hold at most 100000 content blocks";
+    QTest::addRow("too many images") << withMessages(R"([{"role":"user","content":)" +
+                                                     repeated(TinyPng, RequestDecoder::MaxImages + 1) + "}]")
+                                     << "messages.0.content.600: a request may hold at most 600 images";
+    QTest::addRow("too many images, nested in tool results")
+        << withMessages(R"([{"role":"assistant","content":[{"type":"tool_use","id":"t1","name":"shot","input":{}}]},)"
+                        R"({"role":"user","content":[{"type":"tool_result","tool_use_id":"t1","content":)" +
+                        repeated(TinyPng, RequestDecoder::MaxImages + 1) + "}]}]")
+        << "messages.1.content.0.content.600: a request may hold at most 600 images";
+    QTest::addRow("too many tools") << withField("tools", repeated(R"({"name":"t","input_schema":{"type":"object"}})",
+                                                                   RequestDecoder::MaxTools + 1))
+                                    << "tools: List should have at most 1000 items, not 1001";
+    QTest::addRow("too many stop sequences")
+        << withField("stop_sequences", repeated(R"("x")", RequestDecoder::MaxStopSequences + 1))
+        << "stop_sequences: List should have at most 256 items, not 257";
+    QTest::addRow("stop sequence too long") << withField("stop_sequences", "[\"" + QByteArray(1025, 's') + "\"]")
+                                            << "stop_sequences.0: String should have at most 1024 bytes";
 }
 
 void TestRequestDecoder::invalidRequest_namesTheField()

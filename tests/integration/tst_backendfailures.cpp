@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "apiclient.h"
 #include "fakebackend.h"
+#include "rawclient.h"
 #include "testgateway.h"
 
 #include <QtCore/QJsonObject>
@@ -31,6 +32,9 @@ private Q_SLOTS:
     void backendDiesMidStream_data();
     void backendDiesMidStream();
     void backendStallsMidStream_isTimeoutEvent();
+    void backendKilledBeforeAnyChunk_isARealError();
+    void backendHangsAfterHeaders_isTimeout();
+    void hugeLineWithoutNewline_endsTheStreamQuickly();
     void nextRequestWorksAfterAFailure();
 
 private:
@@ -283,6 +287,55 @@ void TestBackendFailures::backendStallsMidStream_isTimeoutEvent()
     QCOMPARE(reply.eventNames().last(), QByteArray("error"));
     QCOMPARE(reply.frames().last().json()[u"error"][u"type"].toString(), u"timeout_error");
     QTRY_COMPARE(m_backend->abortedByClient(), 1); // and the stalled upstream was let go
+}
+
+void TestBackendFailures::backendKilledBeforeAnyChunk_isARealError()
+{
+    FakeResponse response = partialStream(0); // headers, then the process dies
+    response.end = FakeResponse::End::DropConnection;
+    m_backend->on("/v1/chat/completions", response);
+    const ApiReply reply = ask(true);
+    // Nothing had reached the client, so it is retried once, then answered with a real status.
+    QCOMPARE(reply.status, 500);
+    QCOMPARE(reply.json()[u"error"][u"type"].toString(), u"api_error");
+    QCOMPARE(m_backend->requests().size(), 2);
+}
+
+void TestBackendFailures::backendHangsAfterHeaders_isTimeout()
+{
+    FakeResponse response = partialStream(0);
+    response.end = FakeResponse::End::Hang;
+    m_backend->on("/v1/chat/completions", response);
+    Core::UpstreamTimeouts timeouts;
+    timeouts.idle = std::chrono::milliseconds(300);
+    const ApiReply reply = ask(true, timeouts);
+    QCOMPARE(reply.status, 504);
+    QCOMPARE(reply.json()[u"error"][u"type"].toString(), u"timeout_error");
+    QTRY_COMPARE(m_backend->abortedByClient(), 1);
+}
+
+void TestBackendFailures::hugeLineWithoutNewline_endsTheStreamQuickly()
+{
+    FakeResponse response = partialStream(2);
+    response.chunks.append(": garbage comment\n\nnot a field at all\n\n");
+    // 2 MB of one line that never ends, in 64 KB writes.
+    const QByteArray piece(64 * 1024, 'z');
+    response.chunks.append("data: " + piece);
+    for (int i = 1; i < 32; ++i) {
+        response.chunks.append(piece);
+    }
+    response.end = FakeResponse::End::Hang;
+    m_backend->on("/v1/chat/completions", response);
+    TestGateway gateway(TestGateway::openAi(m_backend->baseUrl()));
+    RawClient client(quint16(gateway.url.port()));
+    client.send("POST /v1/messages HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: " +
+                QByteArray::number(body(true).size()) + "\r\n\r\n" + body(true));
+    QVERIFY(client.waitFor("event: content_block_delta"));
+    // An event over 1 MiB is refused as it grows, not after the backend gives up.
+    QTRY_VERIFY_WITH_TIMEOUT(client.received().contains("event: error"), 1000);
+    QVERIFY(client.received().contains("larger than 1 MiB"));
+    QVERIFY(!client.received().contains("message_stop"));
+    QTRY_COMPARE(m_backend->abortedByClient(), 1);
 }
 
 void TestBackendFailures::nextRequestWorksAfterAFailure()

@@ -10,6 +10,8 @@ struct Overloaded : Ts...
 {
     using Ts::operator()...;
 };
+template<class... Ts>
+Overloaded(Ts...) -> Overloaded<Ts...>; // Clang 14 has no aggregate deduction yet
 
 } // namespace
 

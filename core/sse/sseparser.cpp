@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "sseparser.h"
 
+#include <cstring>
+
 namespace Switchboard::Core {
 
 SseParser::SseParser(qsizetype maxEventBytes)
@@ -9,7 +11,7 @@ SseParser::SseParser(qsizetype maxEventBytes)
 
 void SseParser::reset()
 {
-    m_buffer.clear();
+    m_partialLine.clear();
     m_event = SseEvent{};
     m_hasData = false;
     m_skipLeadingLf = false;
@@ -18,7 +20,38 @@ void SseParser::reset()
 
 bool SseParser::hasPendingData() const
 {
-    return !m_buffer.isEmpty() || m_hasData || !m_event.name.isEmpty();
+    return !m_partialLine.isEmpty() || m_hasData || !m_event.name.isEmpty();
+}
+
+namespace {
+
+// The first CR or LF at or after `from`, or -1. Most streams use LF only; then memchr does it.
+qsizetype findLineEnd(const char *data, qsizetype from, qsizetype size, bool mayHaveCr)
+{
+    if (!mayHaveCr) {
+        const void *newline = std::memchr(data + from, '\n', size_t(size - from));
+        return newline ? static_cast<const char *>(newline) - data : -1;
+    }
+    for (qsizetype i = from; i < size; ++i) {
+        if (data[i] == '\n' || data[i] == '\r') {
+            return i;
+        }
+    }
+    return -1;
+}
+
+} // namespace
+
+qsizetype SseParser::afterLineEnd(const char *data, qsizetype end, qsizetype size)
+{
+    if (data[end] != '\r') {
+        return end + 1;
+    }
+    if (end + 1 < size) {
+        return data[end + 1] == '\n' ? end + 2 : end + 1;
+    }
+    m_skipLeadingLf = true; // a CR that ends this read may be the first half of a CRLF
+    return end + 1;
 }
 
 bool SseParser::feed(QByteArrayView bytes, const EventHandler &handler)
@@ -26,9 +59,8 @@ bool SseParser::feed(QByteArrayView bytes, const EventHandler &handler)
     if (m_failed) {
         return false;
     }
-    m_buffer.append(bytes.data(), bytes.size());
-    const char *data = m_buffer.constData();
-    const qsizetype size = m_buffer.size();
+    const char *data = bytes.data();
+    const qsizetype size = bytes.size();
     qsizetype position = 0;
     if (m_skipLeadingLf && size > 0) {
         // The previous read ended in CR; if this one starts with LF, that was one CRLF.
@@ -37,35 +69,43 @@ bool SseParser::feed(QByteArrayView bytes, const EventHandler &handler)
         }
         m_skipLeadingLf = false;
     }
-    qsizetype lineStart = position;
-    while (position < size) {
-        const char c = data[position];
-        if (c != '\n' && c != '\r') {
-            ++position;
-            continue;
+    const bool mayHaveCr = position < size && std::memchr(data + position, '\r', size_t(size - position));
+    // Lines are read in place from `bytes`; only a line cut by the end of a read is copied.
+    if (!m_partialLine.isEmpty() && position < size) {
+        const qsizetype end = findLineEnd(data, position, size, mayHaveCr);
+        if (end < 0) {
+            m_partialLine.append(data + position, size - position);
+            return withinLimit();
         }
-        processLine(QByteArrayView(data + lineStart, position - lineStart), handler);
+        m_partialLine.append(data + position, end - position);
+        processLine(m_partialLine, handler);
+        m_partialLine.resize(0);
         if (m_failed) {
             return false;
         }
-        if (c == '\r') {
-            if (position + 1 < size) {
-                if (data[position + 1] == '\n') {
-                    ++position;
-                }
-            } else {
-                m_skipLeadingLf = true;
-            }
+        position = afterLineEnd(data, end, size);
+    }
+    while (position < size) {
+        const qsizetype end = findLineEnd(data, position, size, mayHaveCr);
+        if (end < 0) {
+            m_partialLine.append(data + position, size - position);
+            break;
         }
-        ++position;
-        lineStart = position;
+        processLine(QByteArrayView(data + position, end - position), handler);
+        if (m_failed) {
+            return false;
+        }
+        position = afterLineEnd(data, end, size);
     }
-    m_buffer.remove(0, lineStart);
-    if (m_buffer.size() + m_event.data.size() > m_maxEventBytes) {
+    return withinLimit();
+}
+
+bool SseParser::withinLimit()
+{
+    if (m_partialLine.size() + m_event.data.size() > m_maxEventBytes) {
         m_failed = true;
-        return false;
     }
-    return true;
+    return !m_failed;
 }
 
 void SseParser::processLine(QByteArrayView line, const EventHandler &handler)
@@ -74,7 +114,11 @@ void SseParser::processLine(QByteArrayView line, const EventHandler &handler)
         if (m_hasData) {
             handler(m_event);
         }
-        m_event = SseEvent{};
+        // Emptied, not freed: the next event reuses the allocation.
+        m_event.data.resize(0);
+        if (!m_event.name.isEmpty()) {
+            m_event.name.resize(0);
+        }
         m_hasData = false;
         return;
     }

@@ -35,9 +35,11 @@ public:
 
 private:
     void processLine(QByteArrayView line, const EventHandler &handler);
+    qsizetype afterLineEnd(const char *data, qsizetype end, qsizetype size);
+    bool withinLimit();
 
     qsizetype m_maxEventBytes;
-    QByteArray m_buffer;
+    QByteArray m_partialLine; // a line begun in an earlier read
     SseEvent m_event;
     bool m_hasData = false;
     bool m_skipLeadingLf = false;

@@ -35,6 +35,15 @@ std::string_view stringField(object fields, std::string_view key)
     return value;
 }
 
+std::string_view stringValue(element value)
+{
+    std::string_view text;
+    if (value.get_string().get(text) != simdjson::SUCCESS) {
+        return {};
+    }
+    return text;
+}
+
 QByteArrayView view(std::string_view text)
 {
     return QByteArrayView(text.data(), qsizetype(text.size()));
@@ -46,37 +55,63 @@ struct ChatStreamDecoder::Reader
 {
     ChatStreamDecoder &d;
 
+    // Objects are walked once, field by field: a chunk arrives per token, and looking each key
+    // up separately walks the object again for every key.
     void choice(object fields, bool streamed)
     {
-        object delta;
-        if (fields.at_key(streamed ? "delta" : "message").get_object().get(delta) == simdjson::SUCCESS) {
-            // Servers name reasoning differently: llama.cpp/vLLM/DeepSeek `reasoning_content`,
-            // Ollama and OpenRouter `reasoning`.
-            std::string_view reasoning = stringField(delta, "reasoning_content");
-            if (reasoning.empty()) {
-                reasoning = stringField(delta, "reasoning");
-            }
-            if (!reasoning.empty()) {
-                d.m_sink.thinkingDelta(view(reasoning));
-            }
-            const std::string_view content = stringField(delta, "content");
-            if (!content.empty()) {
-                d.m_sink.textDelta(view(content));
-            }
-            array calls;
-            if (delta.at_key("tool_calls").get_array().get(calls) == simdjson::SUCCESS) {
-                int position = 0;
-                for (element call : calls) {
-                    if (call.is_object()) {
-                        toolCall(call.get_object(), position);
-                    }
-                    ++position;
+        const std::string_view deltaKey = streamed ? "delta" : "message";
+        for (const auto field : fields) {
+            if (field.key == deltaKey) {
+                object delta;
+                if (field.value.get_object().get(delta) == simdjson::SUCCESS) {
+                    message(delta);
+                }
+            } else if (field.key == "finish_reason") {
+                std::string_view finish;
+                if (field.value.get_string().get(finish) == simdjson::SUCCESS && !finish.empty()) {
+                    d.m_finishReason = stopReasonFromFinish(finish);
                 }
             }
         }
-        const std::string_view finish = stringField(fields, "finish_reason");
-        if (!finish.empty()) {
-            d.m_finishReason = stopReasonFromFinish(finish);
+    }
+
+    void message(object delta)
+    {
+        // Servers name reasoning differently: llama.cpp/vLLM/DeepSeek `reasoning_content`,
+        // Ollama and OpenRouter `reasoning`. Text follows reasoning, whatever the field order.
+        std::string_view reasoningContent;
+        std::string_view reasoning;
+        std::string_view content;
+        array calls;
+        bool hasCalls = false;
+        for (const auto field : delta) {
+            if (field.key == "content") {
+                content = stringValue(field.value);
+            } else if (field.key == "reasoning_content") {
+                reasoningContent = stringValue(field.value);
+            } else if (field.key == "reasoning") {
+                reasoning = stringValue(field.value);
+            } else if (field.key == "tool_calls") {
+                hasCalls = field.value.get_array().get(calls) == simdjson::SUCCESS;
+            }
+        }
+        if (reasoningContent.empty()) {
+            reasoningContent = reasoning;
+        }
+        if (!reasoningContent.empty()) {
+            d.m_sink.thinkingDelta(view(reasoningContent));
+        }
+        if (!content.empty()) {
+            d.m_sink.textDelta(view(content));
+        }
+        if (hasCalls) {
+            int position = 0;
+            for (element call : calls) {
+                if (call.is_object()) {
+                    toolCall(call.get_object(), position);
+                }
+                ++position;
+            }
         }
     }
 
@@ -142,7 +177,22 @@ struct ChatStreamDecoder::Reader
     bool document(object root, bool streamed)
     {
         element error;
-        if (root.at_key("error").get(error) == simdjson::SUCCESS && !error.is_null()) {
+        array choices;
+        object usageFields;
+        bool hasError = false;
+        bool hasChoices = false;
+        bool hasUsage = false;
+        for (const auto field : root) {
+            if (field.key == "choices") {
+                hasChoices = field.value.get_array().get(choices) == simdjson::SUCCESS;
+            } else if (field.key == "usage") {
+                hasUsage = field.value.get_object().get(usageFields) == simdjson::SUCCESS;
+            } else if (field.key == "error") {
+                error = field.value;
+                hasError = !error.is_null();
+            }
+        }
+        if (hasError) {
             QByteArray message;
             if (error.is_object()) {
                 message = Json::stringAt(error.get_object(), "message");
@@ -153,8 +203,7 @@ struct ChatStreamDecoder::Reader
                    (message.isEmpty() ? QByteArray() : ": " + message));
             return false;
         }
-        array choices;
-        if (root.at_key("choices").get_array().get(choices) == simdjson::SUCCESS) {
+        if (hasChoices) {
             for (element item : choices) {
                 if (!item.is_object()) {
                     continue;
@@ -167,8 +216,7 @@ struct ChatStreamDecoder::Reader
                 break;
             }
         }
-        object usageFields;
-        if (root.at_key("usage").get_object().get(usageFields) == simdjson::SUCCESS) {
+        if (hasUsage) {
             usage(usageFields);
         }
         return true;

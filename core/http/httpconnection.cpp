@@ -14,6 +14,9 @@
 #include <QtCore/QTimerEvent>
 #include <QtNetwork/QTcpSocket>
 
+#include <algorithm>
+#include <charconv>
+
 namespace Switchboard::Core {
 
 namespace {
@@ -322,12 +325,17 @@ void HttpConnection::writeStream(quint64 exchange, QByteArrayView data)
         write(data.toByteArray());
         return;
     }
-    QByteArray out;
-    out.reserve(data.size() + 16);
-    out.append(QByteArray::number(data.size(), 16));
-    out.append("\r\n");
-    out.append(data.data(), data.size());
-    out.append("\r\n");
+    // One buffer, one write: size line, data, CRLF.
+    char sizeLine[24];
+    char *end = std::to_chars(sizeLine, sizeLine + 16, data.size(), 16).ptr;
+    *end++ = '\r';
+    *end++ = '\n';
+    QByteArray out(qsizetype(end - sizeLine) + data.size() + 2, Qt::Uninitialized);
+    char *to = out.data();
+    to = std::copy(sizeLine, end, to);
+    to = std::copy(data.begin(), data.end(), to);
+    to[0] = '\r';
+    to[1] = '\n';
     write(out);
 }
 
@@ -413,6 +421,8 @@ void HttpConnection::write(const QByteArray &bytes)
         return;
     }
     m_socket->write(bytes);
+    // Now, not on the next turn of the event loop: one loop turn costs more than the send.
+    m_socket->flush();
 }
 
 void HttpConnection::closeConnection()

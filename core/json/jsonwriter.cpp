@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "jsonwriter.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 
@@ -43,19 +44,62 @@ JsonWriter &JsonWriter::endArray()
     return *this;
 }
 
+namespace {
+
+constexpr qsizetype ShortString = 120;
+
+bool needsEscape(QByteArrayView text)
+{
+    for (const char c : text) {
+        const auto u = static_cast<unsigned char>(c);
+        if (u < 0x20 || c == '"' || c == '\\') {
+            return true;
+        }
+    }
+    return false;
+}
+
+// `,"text"` plus `suffix`, in one append: QByteArray appends are not inlined, and a stream writes
+// several small pieces per token.
+bool appendShort(QByteArray &out, bool comma, QByteArrayView text, char suffix)
+{
+    if (text.size() > ShortString || needsEscape(text)) {
+        return false;
+    }
+    char buffer[ShortString + 4];
+    char *to = buffer;
+    if (comma) {
+        *to++ = ',';
+    }
+    *to++ = '"';
+    to = std::copy(text.begin(), text.end(), to);
+    *to++ = '"';
+    if (suffix) {
+        *to++ = suffix;
+    }
+    out.append(buffer, to - buffer);
+    return true;
+}
+
+} // namespace
+
 JsonWriter &JsonWriter::key(QByteArrayView name)
 {
-    separate();
-    appendString(m_out, name);
-    m_out.append(':');
+    if (!appendShort(m_out, m_needsComma, name, ':')) {
+        separate();
+        appendString(m_out, name);
+        m_out.append(':');
+    }
     m_needsComma = false;
     return *this;
 }
 
 JsonWriter &JsonWriter::value(QByteArrayView string)
 {
-    separate();
-    appendString(m_out, string);
+    if (!appendShort(m_out, m_needsComma, string, 0)) {
+        separate();
+        appendString(m_out, string);
+    }
     m_needsComma = true;
     return *this;
 }

@@ -3,6 +3,8 @@
 
 #include "json/jsonwriter.h"
 
+#include <charconv>
+
 namespace Switchboard::Core {
 
 void writeUsage(JsonWriter &json, const Usage &usage)
@@ -87,34 +89,30 @@ void SseEventEncoder::contentBlockStart(int index, const BlockHeader &block)
 
 void SseEventEncoder::contentBlockDelta(int index, DeltaKind kind, QByteArrayView payload)
 {
-    QByteArray data;
-    data.reserve(96 + payload.size());
-    JsonWriter json(data);
-    json.beginObject();
-    json.field("type", "content_block_delta");
-    json.field("index", index);
-    json.key("delta").beginObject();
+    // The event of every token: built from constant pieces in one buffer, not field by field.
+    QByteArrayView delta;
     switch (kind) {
     case DeltaKind::Text:
-        json.field("type", "text_delta");
-        json.field("text", payload);
+        delta = R"(,"delta":{"type":"text_delta","text":)";
         break;
     case DeltaKind::Thinking:
-        json.field("type", "thinking_delta");
-        json.field("thinking", payload);
+        delta = R"(,"delta":{"type":"thinking_delta","thinking":)";
         break;
     case DeltaKind::Signature:
-        json.field("type", "signature_delta");
-        json.field("signature", payload);
+        delta = R"(,"delta":{"type":"signature_delta","signature":)";
         break;
     case DeltaKind::InputJson:
-        json.field("type", "input_json_delta");
-        json.field("partial_json", payload);
+        delta = R"(,"delta":{"type":"input_json_delta","partial_json":)";
         break;
     }
-    json.endObject();
-    json.endObject();
-    frame("content_block_delta", data);
+    char number[16];
+    const auto digits = std::to_chars(number, number + sizeof number, index).ptr;
+    m_out.reserve(m_out.size() + 160 + payload.size());
+    m_out.append("event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":");
+    m_out.append(number, digits - number);
+    m_out.append(delta.data(), delta.size());
+    JsonWriter::appendString(m_out, payload);
+    m_out.append("}}\n\n");
 }
 
 void SseEventEncoder::contentBlockStop(int index)

@@ -16,6 +16,8 @@ public:
     virtual ~RelaySink() = default;
     virtual void relayHead(int status, const HttpHeaders &headers) = 0;
     virtual void relayData(QByteArrayView bytes) = 0;
+    // The data so far may leave now (called after each upstream read); relayEnd/relayFailed flush too.
+    virtual void relayFlush() = 0;
     virtual void relayEnd() = 0;
     virtual void relayFailed(const ApiError &error) = 0;
 };

@@ -58,6 +58,9 @@ public:
     virtual ~HttpClientHandler() = default;
     virtual void onResponseHead(const HttpResponseHead &head) = 0;
     virtual void onResponseData(QByteArrayView data) = 0; // body bytes, transfer framing removed
+    // After all the data of one socket read: where a relay writes what it made of it, so that a
+    // read of many upstream chunks leaves as one write instead of one per chunk.
+    virtual void onReadDone() {}
     virtual void onResponseEnd() = 0;
     virtual void onFailure(const HttpClientError &error) = 0;
 };

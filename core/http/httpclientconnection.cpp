@@ -112,6 +112,7 @@ void HttpClientConnection::sendRequest()
     m_phase = Phase::AwaitingHead;
     armTimer(request.firstByteTimeout);
     m_socket->write(out);
+    m_socket->flush(); // now, not on the next turn of the event loop
 }
 
 void HttpClientConnection::setPaused(bool paused)
@@ -150,6 +151,7 @@ void HttpClientConnection::onReadyRead()
             m_buffer.remove(0, offset);
             armTimer(m_phase == Phase::AwaitingHead ? m_call->m_request.firstByteTimeout
                                                     : m_call->m_request.idleTimeout);
+            m_call->m_handler.onReadDone();
             return;
         case HttpResponseParser::Event::Head:
             m_phase = Phase::ReadingBody;

@@ -32,10 +32,19 @@ void RelayWriter::relayHead(int status, const HttpHeaders &upstreamHeaders)
 void RelayWriter::relayData(QByteArrayView bytes)
 {
     if (m_started && !m_ended) {
-        m_responder.writeStream(bytes);
-        if (m_wrote) {
-            m_wrote();
-        }
+        m_pending.append(bytes.data(), bytes.size());
+    }
+}
+
+void RelayWriter::relayFlush()
+{
+    if (m_pending.isEmpty() || !m_started || m_ended) {
+        return;
+    }
+    m_responder.writeStream(m_pending);
+    m_pending.resize(0);
+    if (m_wrote) {
+        m_wrote();
     }
 }
 
@@ -47,6 +56,7 @@ void RelayWriter::relayEnd()
     if (!m_started) {
         relayHead(502, HttpHeaders{});
     }
+    relayFlush();
     end();
 }
 
@@ -61,6 +71,7 @@ void RelayWriter::relayFailed(const ApiError &error)
         m_finished();
         return;
     }
+    relayFlush();
     if (m_eventStream) {
         // Frames are blank-line terminated; a leading blank line closes any frame cut in half.
         const QByteArray frame = "\n\nevent: error\ndata: " + error.toJson(m_requestId) + "\n\n";

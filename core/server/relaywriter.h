@@ -19,6 +19,7 @@ public:
 
     void relayHead(int status, const HttpHeaders &headers) override;
     void relayData(QByteArrayView bytes) override;
+    void relayFlush() override;
     void relayEnd() override;
     void relayFailed(const ApiError &error) override;
 
@@ -32,6 +33,7 @@ private:
     QByteArray m_requestId;
     std::function<void()> m_finished;
     std::function<void()> m_wrote;
+    QByteArray m_pending; // body bytes of the current upstream read
     bool m_started = false;
     bool m_eventStream = false;
     bool m_ended = false;

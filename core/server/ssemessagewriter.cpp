@@ -87,9 +87,18 @@ void SseMessageWriter::flush()
     if (m_pending.isEmpty() || !m_headersSent || m_ended) {
         return;
     }
-    m_responder.writeStream(m_pending);
-    m_pending.clear();
-    m_pingTimer.start(int(m_options.pingInterval.count()), this);
+    const qsizetype size = m_pending.size();
+    m_responder.writeStream(QByteArrayView(m_pending.constData(), size));
+    // Emptied but kept: the next event reuses the allocation. (Bytes appended while writing, were
+    // anything to re-enter, stay queued.)
+    if (m_pending.size() == size) {
+        m_pending.resize(0);
+    } else {
+        m_pending.remove(0, size);
+    }
+    // The ping timer is not restarted on every write (that costs more than the write); it checks
+    // this clock when it fires.
+    m_sinceWrite.start();
     if (m_wrote) {
         m_wrote();
     }
@@ -116,6 +125,12 @@ void SseMessageWriter::timerEvent(QTimerEvent *event)
         m_pingTimer.stop();
         return;
     }
+    const qint64 quietMs = m_sinceWrite.isValid() ? m_sinceWrite.elapsed() : m_options.pingInterval.count();
+    if (quietMs < m_options.pingInterval.count()) {
+        m_pingTimer.start(int(m_options.pingInterval.count() - quietMs), this);
+        return;
+    }
+    m_pingTimer.start(int(m_options.pingInterval.count()), this);
     if (!m_headersSent) {
         m_ensureStarted(); // commits to 200 + message_start; later failures become error events
     }

@@ -6,6 +6,7 @@
 #include "sse/sseeventencoder.h"
 
 #include <QtCore/QBasicTimer>
+#include <QtCore/QElapsedTimer>
 #include <QtCore/QObject>
 
 #include <functional>
@@ -59,6 +60,7 @@ private:
     QByteArray m_pending;
     SseEventEncoder m_encoder;
     QBasicTimer m_pingTimer;
+    QElapsedTimer m_sinceWrite; // invalid until the first write
     bool m_headersSent = false;
     bool m_ended = false;
 };

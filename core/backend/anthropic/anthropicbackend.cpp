@@ -62,6 +62,13 @@ public:
         }
     }
 
+    void onReadDone() override
+    {
+        if (m_sink) {
+            m_sink->relayFlush();
+        }
+    }
+
     void onResponseEnd() override
     {
         if (auto *sink = std::exchange(m_sink, nullptr)) {

@@ -72,10 +72,9 @@ public:
             if (!ok && !m_decoder.isDone()) {
                 m_sink.failed(
                     ApiError::internal("Backend '" + m_backendName + "' sent a stream event larger than 1 MiB"));
+                m_sink.flush();
                 cancel();
-                return;
             }
-            m_sink.flush();
             return;
         }
         case Mode::Json:
@@ -95,6 +94,13 @@ public:
             return;
         case Mode::Pending:
             return;
+        }
+    }
+
+    void onReadDone() override
+    {
+        if (m_mode == Mode::Stream) {
+            m_sink.flush();
         }
     }
 

@@ -113,6 +113,11 @@ void ReplyInterceptor::relayData(QByteArrayView bytes)
     m_outer.relay().relayData(bytes);
 }
 
+void ReplyInterceptor::relayFlush()
+{
+    m_outer.relay().relayFlush();
+}
+
 void ReplyInterceptor::relayEnd()
 {
     m_outer.relay().relayEnd();

@@ -48,6 +48,7 @@ private:
 
     void relayHead(int status, const HttpHeaders &headers) override;
     void relayData(QByteArrayView bytes) override;
+    void relayFlush() override;
     void relayEnd() override;
     void relayFailed(const ApiError &error) override;
 

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "commandline.h"
+#include "filelimit.h"
 #include "guirunner.h"
 #include "headlessrunner.h"
 #include "security/redactor.h"
@@ -42,5 +43,6 @@ int main(int argc, char **argv)
     if (!options->quiet) {
         QLoggingCategory::setFilterRules(QStringLiteral("switchboard.access.info=true"));
     }
+    App::raiseOpenFileLimit();
     return options->headless ? App::runHeadless(*options) : App::runGui(*options);
 }

@@ -24,6 +24,9 @@ HttpServer::HttpServer(HttpRequestHandler &handler, HttpRequestGuard *guard, Htt
 QTcpServer *HttpServer::addListener()
 {
     auto *listener = new QTcpServer(this);
+    // Qt's default backlog of 50 drops SYNs when hundreds of clients connect at once (an agent
+    // fanning out, a load test); the kernel caps this at net.core.somaxconn.
+    listener->setListenBacklogSize(4096);
     connect(listener, &QTcpServer::newConnection, this, [this, listener] { acceptConnections(listener); });
     return listener;
 }

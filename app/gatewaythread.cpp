@@ -29,6 +29,7 @@ void GatewayThread::shutdown(std::chrono::milliseconds deadline)
 void GatewayThread::run()
 {
     Core::Gateway gateway(m_config);
+    gateway.setTrafficLog(m_traffic);
     const auto port = gateway.listen(m_host, m_port);
     if (!port) {
         Q_EMIT failed(port.error());

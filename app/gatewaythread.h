@@ -10,6 +10,10 @@
 #include <atomic>
 #include <chrono>
 
+namespace Switchboard::Core {
+class TrafficLog;
+}
+
 namespace Switchboard::App {
 
 // Runs the gateway on its own event loop so that a busy window never stalls a stream.
@@ -24,6 +28,8 @@ public:
 
     // Asks the gateway to shut down gracefully (see Gateway::shutdown); the thread ends when it has.
     void shutdown(std::chrono::milliseconds deadline);
+    // Before start(): record every exchange in `log`, which must outlive the thread's run.
+    void setTrafficLog(Core::TrafficLog *log) { m_traffic = log; }
 
 Q_SIGNALS:
     void listening(const QUrl &baseUrl);
@@ -37,6 +43,7 @@ private:
     Core::GatewayConfig m_config;
     QHostAddress m_host;
     quint16 m_port;
+    Core::TrafficLog *m_traffic = nullptr;
     std::atomic<qint64> m_shutdownDeadlineMs{-1}; // for a request that comes before run() listens
 };
 

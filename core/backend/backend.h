@@ -14,6 +14,7 @@
 
 namespace Switchboard::Core {
 
+class ExchangeTap;
 class ReplyTarget;
 
 // Everything a backend may need to answer one Messages request.
@@ -24,6 +25,7 @@ struct BackendRequest
     QByteArray rawBody;       // the client's body as received, for backends that relay it
     QByteArray rawQuery;      // the client's query string (?beta=true)
     HttpHeaders clientHeaders;
+    std::shared_ptr<ExchangeTap> tap; // the inspector's record of this exchange, if any
 };
 
 // A generation in progress. cancel() stops it at once (an upstream request is aborted, which is

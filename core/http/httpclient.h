@@ -18,6 +18,8 @@ namespace Switchboard::Core {
 class HttpClient;
 class HttpClientConnection;
 
+class ExchangeTap;
+
 struct HttpClientRequest
 {
     QByteArray method = "POST";
@@ -30,6 +32,8 @@ struct HttpClientRequest
     std::chrono::milliseconds firstByteTimeout{600'000};
     // Between two reads of the response body.
     std::chrono::milliseconds idleTimeout{300'000};
+    // Where the inspector records this upstream leg, if anywhere.
+    std::shared_ptr<ExchangeTap> tap;
 };
 
 struct HttpClientError

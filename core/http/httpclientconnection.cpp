@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "httpclientconnection.h"
 
+#include "traffic/exchangetap.h"
+
 #include <QtCore/QLoggingCategory>
 #include <QtCore/QTimerEvent>
 #include <QtNetwork/QSslSocket>
@@ -109,6 +111,9 @@ void HttpClientConnection::sendRequest()
     }
     out.append("\r\n");
     out.append(request.body);
+    if (request.tap) {
+        request.tap->upstreamRequest(request.method, request.url, request.headers, request.body);
+    }
     m_phase = Phase::AwaitingHead;
     armTimer(request.firstByteTimeout);
     m_socket->write(out);
@@ -156,9 +161,15 @@ void HttpClientConnection::onReadyRead()
         case HttpResponseParser::Event::Head:
             m_phase = Phase::ReadingBody;
             armTimer(m_call->m_request.idleTimeout);
+            if (const auto &tap = m_call->m_request.tap) {
+                tap->upstreamHead(m_parser.head());
+            }
             m_call->m_handler.onResponseHead(m_parser.head());
             break;
         case HttpResponseParser::Event::Data:
+            if (const auto &tap = m_call->m_request.tap) {
+                tap->upstreamBody(data);
+            }
             m_call->m_handler.onResponseData(data);
             break;
         case HttpResponseParser::Event::End:
@@ -187,6 +198,9 @@ void HttpClientConnection::complete()
     } else {
         close();
     }
+    if (const auto &tap = call->m_request.tap) {
+        tap->upstreamEnd({});
+    }
     // Last: the handler may start its next request, possibly on this very connection.
     call->m_handler.onResponseEnd();
 }
@@ -210,11 +224,18 @@ void HttpClientConnection::failCall(HttpClientError error)
     }
     call->m_finished = true;
     call->m_connection.clear();
+    if (const auto &tap = call->m_request.tap) {
+        tap->upstreamEnd(error.message);
+    }
     call->m_handler.onFailure(error);
 }
 
 void HttpClientConnection::abortCall()
 {
+    if (m_call && m_call->m_request.tap) {
+        m_call->m_request.tap->upstreamEnd(
+            QStringLiteral("cancelled by Switchboard (the client left or the reply was complete)"));
+    }
     m_call = nullptr;
     close();
 }

@@ -2,6 +2,7 @@
 #include "httpresponder.h"
 
 #include "httpconnection.h"
+#include "traffic/exchangetap.h"
 
 namespace Switchboard::Core {
 
@@ -13,6 +14,7 @@ HttpResponder::HttpResponder(HttpConnection *connection, quint64 exchange)
 HttpResponder::HttpResponder(HttpResponder &&other) noexcept
     : m_connection(std::move(other.m_connection))
     , m_exchange(std::exchange(other.m_exchange, 0))
+    , m_tap(std::move(other.m_tap))
 {
     other.m_connection.clear();
 }
@@ -23,6 +25,7 @@ HttpResponder &HttpResponder::operator=(HttpResponder &&other) noexcept
         release();
         m_connection = std::move(other.m_connection);
         m_exchange = std::exchange(other.m_exchange, 0);
+        m_tap = std::move(other.m_tap);
         other.m_connection.clear();
     }
     return *this;
@@ -35,6 +38,15 @@ HttpResponder::~HttpResponder()
 
 void HttpResponder::release()
 {
+    if (m_tap) {
+        // Unanswered here means the connection answers 500 itself, or the client had gone.
+        if (isConnected()) {
+            m_tap->responseEnd(false);
+        } else {
+            m_tap->clientGone();
+        }
+        m_tap.reset();
+    }
     if (auto *connection = activeConnection()) {
         connection->setClientGoneHandler(m_exchange, nullptr);
         connection->setDrainHandler(m_exchange, nullptr);
@@ -64,13 +76,23 @@ bool HttpResponder::hasStarted() const
 void HttpResponder::respond(int status, const HttpHeaders &headers, QByteArrayView body)
 {
     if (auto *connection = activeConnection()) {
+        if (m_tap) {
+            m_tap->responseHead(status, headers, false);
+            m_tap->responseBody(body);
+            m_tap->responseEnd(true);
+        }
         connection->respond(m_exchange, status, headers, body);
+    } else if (m_tap) {
+        m_tap->clientGone();
     }
 }
 
 void HttpResponder::beginStream(int status, const HttpHeaders &headers)
 {
     if (auto *connection = activeConnection()) {
+        if (m_tap) {
+            m_tap->responseHead(status, headers, true);
+        }
         connection->beginStream(m_exchange, status, headers);
     }
 }
@@ -78,6 +100,9 @@ void HttpResponder::beginStream(int status, const HttpHeaders &headers)
 void HttpResponder::writeStream(QByteArrayView data)
 {
     if (auto *connection = activeConnection()) {
+        if (m_tap) {
+            m_tap->responseBody(data);
+        }
         connection->writeStream(m_exchange, data);
     }
 }
@@ -85,13 +110,21 @@ void HttpResponder::writeStream(QByteArrayView data)
 void HttpResponder::endStream()
 {
     if (auto *connection = activeConnection()) {
+        if (m_tap) {
+            m_tap->responseEnd(true);
+        }
         connection->endStream(m_exchange);
+    } else if (m_tap) {
+        m_tap->clientGone();
     }
 }
 
 void HttpResponder::abortStream()
 {
     if (auto *connection = activeConnection()) {
+        if (m_tap) {
+            m_tap->responseEnd(false);
+        }
         connection->abortStream(m_exchange);
     }
 }
@@ -99,6 +132,12 @@ void HttpResponder::abortStream()
 void HttpResponder::setClientGoneHandler(std::function<void()> handler)
 {
     if (auto *connection = activeConnection()) {
+        if (m_tap && handler) {
+            handler = [tap = m_tap, inner = std::move(handler)] {
+                tap->clientGone();
+                inner();
+            };
+        }
         connection->setClientGoneHandler(m_exchange, std::move(handler));
     }
 }

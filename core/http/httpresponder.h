@@ -6,9 +6,11 @@
 #include <QtCore/QPointer>
 
 #include <functional>
+#include <memory>
 
 namespace Switchboard::Core {
 
+class ExchangeTap;
 class HttpConnection;
 
 // The right to answer one request. It holds the connection weakly: once the client has gone,
@@ -46,12 +48,18 @@ public:
     // Bytes accepted but not yet handed to the kernel.
     qint64 bytesPending() const;
 
+    // Records what is answered (and whether the client stayed) in the traffic inspector.
+    void setTap(std::shared_ptr<ExchangeTap> tap) { m_tap = std::move(tap); }
+    ExchangeTap *tap() const { return m_tap.get(); }
+    const std::shared_ptr<ExchangeTap> &sharedTap() const { return m_tap; }
+
 private:
     HttpConnection *activeConnection() const;
     void release();
 
     QPointer<HttpConnection> m_connection;
     quint64 m_exchange = 0;
+    std::shared_ptr<ExchangeTap> m_tap;
 };
 
 } // namespace Switchboard::Core

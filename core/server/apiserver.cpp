@@ -10,6 +10,8 @@
 #include "modelpage.h"
 #include "routing/modelrouter.h"
 #include "security/accesspolicy.h"
+#include "traffic/exchangetap.h"
+#include "traffic/trafficlog.h"
 
 #include <QtCore/QLoggingCategory>
 #include <QtCore/QPointer>
@@ -89,6 +91,9 @@ QByteArray ApiServer::canonicalPath(QByteArrayView path)
 void ApiServer::handleRequest(HttpRequest &&request, HttpResponder &&responder)
 {
     const QByteArray requestId = Ids::requestId();
+    if (m_traffic) {
+        responder.setTap(m_traffic->begin(requestId, request));
+    }
     if (m_refusing) {
         ApiError error = ApiError::overloaded("Switchboard is shutting down");
         error.retryAfter = "1";
@@ -155,6 +160,9 @@ void ApiServer::handleMessages(HttpRequest &&request, HttpResponder &&responder,
         ApiResponse::sendError(responder, *error, requestId);
         return;
     }
+    if (ExchangeTap *tap = responder.tap()) {
+        tap->setRoute(decoded->model, match->backend->name());
+    }
     request.headers = forwardableHeaders(request);
     qCDebug(lcApi) << requestId << decoded->model << "→" << match->backend->name() << match->upstreamModel;
     auto *exchange =
@@ -179,8 +187,11 @@ QCoro::Task<> ApiServer::handleCountTokens(HttpRequest request, HttpResponder re
         ApiResponse::sendError(responder, *error, requestId);
         co_return;
     }
-    const BackendRequest backendRequest{*decoded, match->upstreamModel, request.body, request.query,
-                                        forwardableHeaders(request)};
+    if (ExchangeTap *tap = responder.tap()) {
+        tap->setRoute(decoded->model, match->backend->name());
+    }
+    const BackendRequest backendRequest{*decoded,      match->upstreamModel,        request.body,
+                                        request.query, forwardableHeaders(request), nullptr};
     const auto count = co_await match->backend->countTokens(backendRequest);
     if (!count) {
         ApiResponse::sendError(responder, count.error(), requestId);

@@ -18,6 +18,7 @@ namespace Switchboard::Core {
 class AccessPolicy;
 class Backend;
 class ModelRouter;
+class TrafficLog;
 struct HttpRequest;
 
 // The Anthropic API surface: POST /v1/messages, POST /v1/messages/count_tokens, GET /v1/models and
@@ -45,6 +46,8 @@ public:
     // Ends every message still being answered with `error` (an error event once streaming) and
     // cancels its backend call.
     void interruptAll(const ApiError &error);
+    // Records every exchange from now on (null: none). The log must outlive this server.
+    void setTrafficLog(TrafficLog *log) { m_traffic = log; }
 
 private:
     void handleMessages(HttpRequest &&request, HttpResponder &&responder, const QByteArray &requestId);
@@ -62,6 +65,7 @@ private:
     ModelRouter &m_router;
     const AccessPolicy &m_access;
     ServerOptions m_options;
+    TrafficLog *m_traffic = nullptr;
     bool m_refusing = false;
 };
 

@@ -96,6 +96,11 @@ void Gateway::onConnectionCountChanged(int count)
     }
 }
 
+void Gateway::setTrafficLog(TrafficLog *log)
+{
+    m_api->setTrafficLog(log);
+}
+
 int Gateway::connectionCount() const
 {
     return m_http->connectionCount();

@@ -21,6 +21,7 @@ class ApiServer;
 class HttpClient;
 class HttpServer;
 class ModelRouter;
+class TrafficLog;
 
 // Switchboard's server, assembled: the upstream client, the backends and routes, the API and the
 // HTTP listener. Lives on one thread (the worker thread under the GUI, the main one headless).
@@ -41,6 +42,8 @@ public:
     void shutdown(std::chrono::milliseconds deadline);
     int connectionCount() const;
     QUrl baseUrl() const;
+    // Records both legs of every exchange in `log` (which must outlive the gateway).
+    void setTrafficLog(TrafficLog *log);
 
 Q_SIGNALS:
     void connectionCountChanged(int count);

@@ -32,7 +32,8 @@ MessagesExchange::~MessagesExchange()
 void MessagesExchange::start()
 {
     m_responder.setClientGoneHandler([this] { onClientGone(); });
-    BackendRequest request{m_decoded, m_upstreamModel, m_request.body, m_request.query, m_request.headers};
+    BackendRequest request{m_decoded,       m_upstreamModel,   m_request.body,
+                           m_request.query, m_request.headers, m_responder.sharedTap()};
     auto call = m_backend.startMessage(request, *this);
     m_call = std::move(call);
     if (m_done) {

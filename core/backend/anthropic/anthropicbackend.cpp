@@ -170,6 +170,7 @@ std::unique_ptr<BackendCall> AnthropicBackend::startMessage(const BackendRequest
                           ? request.rawBody
                           : Json::withStringField(request.rawBody, "model", request.upstreamModel);
     auto upstream = upstreamRequest("POST", QStringLiteral("/v1/messages"), &request, std::move(body));
+    upstream.tap = request.tap;
     auto call = std::make_unique<RelayCall>(m_options.name, target.relay());
     call->start(m_client, std::move(upstream));
     return call;

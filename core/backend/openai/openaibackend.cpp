@@ -221,6 +221,7 @@ std::unique_ptr<BackendCall> OpenAiBackend::startMessage(const BackendRequest &r
     }
     auto upstream = upstreamRequest("POST", QStringLiteral("/chat/completions"), std::move(translated->body));
     upstream.headers.append("Accept", "text/event-stream");
+    upstream.tap = request.tap;
     auto call = std::make_unique<OpenAiCall>(m_options.name, sink);
     call->start(m_client, std::move(upstream));
     return call;

@@ -8,6 +8,7 @@
 
 #include <QtCore/QDeadlineTimer>
 #include <QtCore/QTextStream>
+#include <QtGui/QGuiApplication>
 #include <QtWidgets/QApplication>
 
 #include <cstdio>
@@ -29,6 +30,9 @@ int runGui(const CommandLine &options)
     if (*notice) {
         QTextStream(stderr) << "switchboard: " << **notice << Qt::endl;
     }
+    // Becomes the window's Wayland app_id, which is how the shell finds the installed launcher and
+    // icon (X11 shells match the launcher's StartupWMClass instead).
+    QGuiApplication::setDesktopFileName(QStringLiteral(SWITCHBOARD_APP_ID));
     Ui::MainWindow window;
     GatewayThread gateway(*config, options.host, options.port);
     QObject::connect(&gateway, &GatewayThread::listening, &window, [&window](const QUrl &baseUrl) {

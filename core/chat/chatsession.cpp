@@ -1,0 +1,325 @@
+// SPDX-License-Identifier: MIT
+#include "chatsession.h"
+
+#include "chatmessagemodel.h"
+#include "chatrequest.h"
+#include "client/messagesclient.h"
+#include "conversationlistmodel.h"
+#include "conversationstore.h"
+
+#include <QtCore/QTimerEvent>
+
+namespace Switchboard::Core {
+
+namespace {
+
+constexpr int PersistIntervalMs = 1000;
+
+QString defaultTitle()
+{
+    return ChatSession::tr("New conversation");
+}
+
+} // namespace
+
+ChatSession::ChatSession(ConversationStore &store, MessagesClient &client, QObject *parent)
+    : QObject(parent)
+    , m_store(store)
+    , m_client(client)
+    , m_conversations(new ConversationListModel(this))
+    , m_messages(new ChatMessageModel(this))
+{
+    connect(&m_client, &MessagesClient::textDelta, this, [this](const QString &text) {
+        if (isBusy()) {
+            m_messages->appendText(m_replyRow, text);
+        }
+    });
+    connect(&m_client, &MessagesClient::thinkingDelta, this, [this](const QString &text) {
+        if (isBusy()) {
+            m_messages->appendThinking(m_replyRow, text);
+        }
+    });
+    connect(&m_client, &MessagesClient::finished, this,
+            [this](const ReplyStats &stats) { finishReply(ChatMessage::State::Complete, stats); });
+    connect(&m_client, &MessagesClient::cancelled, this,
+            [this](const ReplyStats &stats) { finishReply(ChatMessage::State::Stopped, stats); });
+    connect(&m_client, &MessagesClient::failed, this,
+            [this](const QString &type, const QString &message, const ReplyStats &stats) {
+                finishReply(ChatMessage::State::Failed, stats, type, message);
+            });
+}
+
+ChatSession::~ChatSession()
+{
+    // A reply still arriving is kept as far as it got.
+    if (isBusy()) {
+        m_client.cancel();
+    }
+}
+
+void ChatSession::checkStore(bool ok)
+{
+    if (!ok) {
+        Q_EMIT storeFailed(m_store.lastError());
+    }
+}
+
+void ChatSession::reloadConversations()
+{
+    m_conversations->setConversations(m_store.conversations());
+}
+
+void ChatSession::restore(const ChatSettings &defaults)
+{
+    m_defaults = defaults;
+    const auto all = m_store.conversations();
+    if (all.isEmpty()) {
+        newConversation();
+        return;
+    }
+    m_conversations->setConversations(all);
+    openConversation(all.first().id);
+}
+
+void ChatSession::openConversation(qint64 id)
+{
+    if (isBusy()) {
+        stop();
+    }
+    m_current = id;
+    m_settings = m_store.settings(id).value_or(m_defaults);
+    m_messages->setMessages(m_store.messages(id));
+    Q_EMIT settingsChanged();
+    Q_EMIT currentConversationChanged(id);
+}
+
+qint64 ChatSession::newConversation()
+{
+    // A new conversation starts from the current one's settings: the usual next step is another
+    // question to the same model.
+    const ChatSettings settings = m_current ? m_settings : m_defaults;
+    const qint64 id = m_store.createConversation(defaultTitle(), settings);
+    checkStore(id != 0);
+    if (id == 0) {
+        return 0;
+    }
+    reloadConversations();
+    openConversation(id);
+    return id;
+}
+
+bool ChatSession::renameConversation(qint64 id, const QString &title)
+{
+    const QString trimmed = title.simplified();
+    if (trimmed.isEmpty()) {
+        return false;
+    }
+    const bool ok = m_store.rename(id, trimmed);
+    checkStore(ok);
+    reloadConversations();
+    return ok;
+}
+
+bool ChatSession::deleteConversation(qint64 id)
+{
+    if (id == m_current && isBusy()) {
+        stop();
+    }
+    const bool ok = m_store.remove(id);
+    checkStore(ok);
+    if (!ok) {
+        return false;
+    }
+    reloadConversations();
+    if (id == m_current) {
+        m_current = 0;
+        const auto all = m_store.conversations();
+        if (all.isEmpty()) {
+            newConversation();
+        } else {
+            openConversation(all.first().id);
+        }
+    }
+    return true;
+}
+
+void ChatSession::setSettings(const ChatSettings &settings)
+{
+    if (settings == m_settings) {
+        return;
+    }
+    m_settings = settings;
+    if (m_current) {
+        checkStore(m_store.saveSettings(m_current, settings));
+    }
+    Q_EMIT settingsChanged();
+}
+
+void ChatSession::touchTitle(const QString &firstMessage)
+{
+    const auto all = m_store.conversations();
+    for (const auto &conversation : all) {
+        if (conversation.id == m_current && conversation.title == defaultTitle()) {
+            QString title = firstMessage.section(u'\n', 0, 0).simplified();
+            if (title.size() > 60) {
+                title = title.left(59) + u'…';
+            }
+            if (!title.isEmpty()) {
+                m_store.rename(m_current, title);
+            }
+        }
+    }
+}
+
+bool ChatSession::send(const QString &text)
+{
+    if (isBusy() || text.trimmed().isEmpty() || !m_current) {
+        return false;
+    }
+    ChatMessage message;
+    message.role = ChatMessage::Role::User;
+    message.text = text;
+    message.id = m_store.appendMessage(m_current, message); // stored before anything is sent
+    checkStore(message.id != 0);
+    touchTitle(text);
+    m_messages->append(message);
+    reloadConversations();
+    startReply();
+    return true;
+}
+
+void ChatSession::startReply()
+{
+    const QByteArray body = ChatRequest::body(m_settings, m_messages->messages());
+    ChatMessage reply;
+    reply.role = ChatMessage::Role::Assistant;
+    reply.state = ChatMessage::State::Streaming;
+    reply.id = m_store.appendMessage(m_current, reply);
+    checkStore(reply.id != 0);
+    m_messages->append(reply);
+    m_replyRow = int(m_messages->rowCount()) - 1;
+    m_persist.start(PersistIntervalMs, this);
+    Q_EMIT busyChanged(true);
+    m_client.send(body);
+}
+
+void ChatSession::stop()
+{
+    if (isBusy()) {
+        m_client.cancel(); // finishReply follows from cancelled()
+    }
+}
+
+void ChatSession::finishReply(ChatMessage::State state, const ReplyStats &stats, const QString &errorType,
+                              const QString &errorMessage)
+{
+    if (!isBusy()) {
+        return;
+    }
+    ChatMessage reply = m_messages->at(m_replyRow);
+    reply.state = state;
+    reply.stats = stats;
+    reply.errorType = errorType;
+    reply.errorMessage = errorMessage;
+    m_messages->replace(m_replyRow, reply);
+    m_replyRow = -1;
+    m_persist.stop();
+    checkStore(m_store.updateMessage(reply));
+    reloadConversations();
+    Q_EMIT busyChanged(false);
+}
+
+void ChatSession::persistReply()
+{
+    if (isBusy()) {
+        checkStore(m_store.updateMessage(m_messages->at(m_replyRow)));
+    }
+}
+
+void ChatSession::timerEvent(QTimerEvent *event)
+{
+    if (event->timerId() == m_persist.timerId()) {
+        persistReply();
+        return;
+    }
+    QObject::timerEvent(event);
+}
+
+bool ChatSession::regenerate()
+{
+    const int rows = m_messages->rowCount();
+    if (isBusy() || rows == 0) {
+        return false;
+    }
+    int last = rows - 1;
+    if (m_messages->at(last).role == ChatMessage::Role::Assistant) {
+        checkStore(m_store.removeMessage(m_messages->at(last).id));
+        m_messages->removeRows(last, 1);
+        --last;
+    }
+    if (last < 0 || m_messages->at(last).role != ChatMessage::Role::User) {
+        return false;
+    }
+    startReply();
+    return true;
+}
+
+bool ChatSession::editAndResend(int row, const QString &text)
+{
+    if (isBusy() || row < 0 || row >= m_messages->rowCount() || m_messages->at(row).role != ChatMessage::Role::User ||
+        text.trimmed().isEmpty()) {
+        return false;
+    }
+    // Everything after the edited message belonged to the old question.
+    if (row + 1 < m_messages->rowCount()) {
+        checkStore(m_store.removeMessagesFrom(m_current, m_messages->at(row + 1).id));
+        m_messages->removeFrom(row + 1);
+    }
+    ChatMessage edited = m_messages->at(row);
+    edited.text = text;
+    checkStore(m_store.updateMessage(edited));
+    m_messages->replace(row, edited);
+    startReply();
+    return true;
+}
+
+bool ChatSession::deleteTurn(int row)
+{
+    if (isBusy() || row < 0 || row >= m_messages->rowCount()) {
+        return false;
+    }
+    // A turn is a question and its reply; from a reply, step back to its question.
+    if (m_messages->at(row).role == ChatMessage::Role::Assistant && row > 0 &&
+        m_messages->at(row - 1).role == ChatMessage::Role::User) {
+        --row;
+    }
+    int count = 1;
+    if (m_messages->at(row).role == ChatMessage::Role::User && row + 1 < m_messages->rowCount() &&
+        m_messages->at(row + 1).role == ChatMessage::Role::Assistant) {
+        count = 2;
+    }
+    for (int i = 0; i < count; ++i) {
+        checkStore(m_store.removeMessage(m_messages->at(row + i).id));
+    }
+    m_messages->removeRows(row, count);
+    reloadConversations();
+    return true;
+}
+
+QByteArray ChatSession::requestBody() const
+{
+    return ChatRequest::body(m_settings, m_messages->messages());
+}
+
+QString ChatSession::lastReplyText() const
+{
+    const auto &all = m_messages->messages();
+    for (auto it = all.crbegin(); it != all.crend(); ++it) {
+        if (it->role == ChatMessage::Role::Assistant && !it->text.isEmpty()) {
+            return it->text;
+        }
+    }
+    return {};
+}
+
+} // namespace Switchboard::Core

@@ -11,10 +11,8 @@
 #include <chrono>
 
 namespace Switchboard::Core {
-class TrafficLog;
-}
 
-namespace Switchboard::App {
+class TrafficLog;
 
 // Runs the gateway on its own event loop so that a busy window never stalls a stream.
 class GatewayThread final : public QThread
@@ -23,28 +21,29 @@ class GatewayThread final : public QThread
     Q_DISABLE_COPY_MOVE(GatewayThread)
 
 public:
-    GatewayThread(Core::GatewayConfig config, QHostAddress host, quint16 port, QObject *parent = nullptr);
+    GatewayThread(GatewayConfig config, QHostAddress host, quint16 port, QObject *parent = nullptr);
     ~GatewayThread() override;
 
     // Asks the gateway to shut down gracefully (see Gateway::shutdown); the thread ends when it has.
     void shutdown(std::chrono::milliseconds deadline);
     // Before start(): record every exchange in `log`, which must outlive the thread's run.
-    void setTrafficLog(Core::TrafficLog *log) { m_traffic = log; }
+    void setTrafficLog(TrafficLog *log) { m_traffic = log; }
 
 Q_SIGNALS:
     void listening(const QUrl &baseUrl);
     void failed(const QString &message);
+    void connectionCountChanged(int count);    // from the gateway's thread
     void shutdownRequested(qint64 deadlineMs); // carries the request into the gateway's thread
 
 protected:
     void run() override;
 
 private:
-    Core::GatewayConfig m_config;
+    GatewayConfig m_config;
     QHostAddress m_host;
     quint16 m_port;
-    Core::TrafficLog *m_traffic = nullptr;
+    TrafficLog *m_traffic = nullptr;
     std::atomic<qint64> m_shutdownDeadlineMs{-1}; // for a request that comes before run() listens
 };
 
-} // namespace Switchboard::App
+} // namespace Switchboard::Core

@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: MIT
 #include "gatewaythread.h"
 
-#include "server/gateway.h"
+#include "gateway.h"
 
-namespace Switchboard::App {
+namespace Switchboard::Core {
 
-GatewayThread::GatewayThread(Core::GatewayConfig config, QHostAddress host, quint16 port, QObject *parent)
+GatewayThread::GatewayThread(GatewayConfig config, QHostAddress host, quint16 port, QObject *parent)
     : QThread(parent)
     , m_config(std::move(config))
     , m_host(std::move(host))
@@ -28,7 +28,7 @@ void GatewayThread::shutdown(std::chrono::milliseconds deadline)
 
 void GatewayThread::run()
 {
-    Core::Gateway gateway(m_config);
+    Gateway gateway(m_config);
     gateway.setTrafficLog(m_traffic);
     const auto port = gateway.listen(m_host, m_port);
     if (!port) {
@@ -37,7 +37,9 @@ void GatewayThread::run()
     }
     connect(this, &GatewayThread::shutdownRequested, &gateway,
             [&gateway](qint64 deadlineMs) { gateway.shutdown(std::chrono::milliseconds(deadlineMs)); });
-    connect(&gateway, &Core::Gateway::drained, &gateway, [this] { quit(); });
+    connect(&gateway, &Gateway::drained, &gateway, [this] { quit(); });
+    connect(&gateway, &Gateway::connectionCountChanged, this, &GatewayThread::connectionCountChanged,
+            Qt::DirectConnection);
     Q_EMIT listening(gateway.baseUrl());
     if (const qint64 early = m_shutdownDeadlineMs; early >= 0) {
         gateway.shutdown(std::chrono::milliseconds(early));
@@ -45,4 +47,4 @@ void GatewayThread::run()
     exec();
 }
 
-} // namespace Switchboard::App
+} // namespace Switchboard::Core

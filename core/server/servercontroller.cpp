@@ -1,0 +1,112 @@
+// SPDX-License-Identifier: MIT
+#include "servercontroller.h"
+
+#include "gatewaythread.h"
+#include "traffic/trafficlog.h"
+
+#include <QtCore/QDeadlineTimer>
+
+namespace Switchboard::Core {
+
+ServerController::ServerController(GatewayConfig config, TrafficLog *traffic, QObject *parent)
+    : QObject(parent)
+    , m_config(std::move(config))
+    , m_traffic(traffic)
+{
+    if (m_traffic) {
+        connect(m_traffic, &TrafficLog::exchangeAdded, this, [this] {
+            ++m_requests;
+            Q_EMIT countsChanged();
+        });
+    }
+}
+
+ServerController::~ServerController()
+{
+    if (m_thread) {
+        m_thread->disconnect(this);
+        stop(std::chrono::milliseconds(0));
+        waitStopped(std::chrono::seconds(3));
+    }
+}
+
+void ServerController::setState(State state)
+{
+    m_state = state;
+    Q_EMIT stateChanged(state);
+}
+
+void ServerController::start(const QHostAddress &host, quint16 port)
+{
+    m_host = host;
+    m_port = port;
+    if (m_thread) {
+        // The old server must have let go of its port before the new one binds (same port, new host).
+        m_pendingStart = std::make_pair(host, port);
+        stop();
+        return;
+    }
+    launch();
+}
+
+void ServerController::launch()
+{
+    m_error.clear();
+    m_baseUrl.clear();
+    m_connections = 0;
+    setState(State::Starting);
+    auto *thread = new GatewayThread(m_config, m_host, m_port, this);
+    thread->setTrafficLog(m_traffic);
+    m_thread = thread;
+    connect(thread, &GatewayThread::listening, this, [this, thread](const QUrl &baseUrl) {
+        if (thread != m_thread) {
+            return;
+        }
+        m_baseUrl = baseUrl;
+        setState(State::Listening);
+    });
+    connect(thread, &GatewayThread::failed, this, [this, thread](const QString &message) {
+        if (thread != m_thread) {
+            return;
+        }
+        m_error = message;
+        setState(State::Failed);
+    });
+    connect(thread, &GatewayThread::connectionCountChanged, this, [this, thread](int count) {
+        if (thread == m_thread) {
+            m_connections = count;
+            Q_EMIT countsChanged();
+        }
+    });
+    connect(thread, &QThread::finished, this, [this, thread] {
+        thread->deleteLater();
+        if (thread != m_thread) {
+            return;
+        }
+        m_thread.clear();
+        if (m_state != State::Failed) {
+            setState(State::Stopped);
+        }
+        if (m_pendingStart) {
+            m_pendingStart.reset();
+            launch();
+        }
+    });
+    thread->start();
+}
+
+void ServerController::stop(std::chrono::milliseconds drain)
+{
+    if (m_thread) {
+        m_thread->shutdown(drain);
+    }
+}
+
+void ServerController::waitStopped(std::chrono::milliseconds timeout)
+{
+    if (m_thread) {
+        m_thread->wait(QDeadlineTimer(timeout));
+    }
+}
+
+} // namespace Switchboard::Core

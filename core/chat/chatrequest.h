@@ -2,19 +2,18 @@
 #pragma once
 
 #include "chatmessage.h"
-#include "chatsettings.h"
 
-#include <QtCore/QByteArray>
+#include <QtCore/QJsonArray>
 #include <QtCore/QList>
 
 namespace Switchboard::Core {
 
-// The Messages request the playground sends for a conversation: its settings (unset ones left
-// out) and its turns. Failed and empty replies are not sent, and turns of the same role that end up
-// next to each other are joined, so the request stays a valid alternation.
+// The `messages` the playground sends for a conversation. Failed, blank and still-streaming replies
+// are not sent, and turns of the same role that end up next to each other (a question whose reply
+// failed, then another question) are joined, so the request stays a valid alternation.
 namespace ChatRequest {
 
-QByteArray body(const ChatSettings &settings, const QList<ChatMessage> &messages);
+QJsonArray turns(const QList<ChatMessage> &messages);
 
 } // namespace ChatRequest
 

@@ -2,7 +2,7 @@
 #include "chatsession.h"
 
 #include "chatmessagemodel.h"
-#include "chatrequest.h"
+#include "codesnippets.h"
 #include "client/messagesclient.h"
 #include "conversationlistmodel.h"
 #include "conversationstore.h"
@@ -190,7 +190,7 @@ bool ChatSession::send(const QString &text)
 
 void ChatSession::startReply()
 {
-    const QByteArray body = ChatRequest::body(m_settings, m_messages->messages());
+    const QByteArray body = CodeSnippets::requestBody(m_settings, m_messages->messages());
     ChatMessage reply;
     reply.role = ChatMessage::Role::Assistant;
     reply.state = ChatMessage::State::Streaming;
@@ -308,7 +308,7 @@ bool ChatSession::deleteTurn(int row)
 
 QByteArray ChatSession::requestBody() const
 {
-    return ChatRequest::body(m_settings, m_messages->messages());
+    return CodeSnippets::requestBody(m_settings, m_messages->messages());
 }
 
 QString ChatSession::lastReplyText() const

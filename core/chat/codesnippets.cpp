@@ -1,0 +1,167 @@
+// SPDX-License-Identifier: MIT
+#include "chat/codesnippets.h"
+
+#include "chat/chatrequest.h"
+#include "chat/codeliteral.h"
+
+#include <QtCore/QJsonArray>
+#include <QtCore/QJsonDocument>
+#include <QtCore/QJsonObject>
+#include <QtCore/QStringList>
+
+#include <algorithm>
+
+using namespace Qt::StringLiterals;
+
+namespace Switchboard::Core {
+
+namespace {
+
+using Language = CodeLiteral::Language;
+
+QJsonObject requestObject(const ChatSettings &settings, const QList<ChatMessage> &messages)
+{
+    QJsonObject body;
+    body.insert(u"model"_s, settings.model);
+    body.insert(u"max_tokens"_s, settings.maxTokens);
+    if (!settings.system.isEmpty()) {
+        body.insert(u"system"_s, settings.system);
+    }
+    body.insert(u"messages"_s, ChatRequest::turns(messages));
+    if (settings.temperature) {
+        body.insert(u"temperature"_s, *settings.temperature);
+    }
+    if (settings.topP) {
+        body.insert(u"top_p"_s, *settings.topP);
+    }
+    if (settings.topK) {
+        body.insert(u"top_k"_s, *settings.topK);
+    }
+    QStringList stopSequences = settings.stopSequences;
+    stopSequences.removeAll(QString()); // an empty sequence would be refused, and can never match
+    if (!stopSequences.isEmpty()) {
+        body.insert(u"stop_sequences"_s, QJsonArray::fromStringList(stopSequences));
+    }
+    if (settings.stream) {
+        body.insert(u"stream"_s, true);
+    }
+    return body;
+}
+
+QString normalisedBase(QStringView baseUrl)
+{
+    QStringView base = baseUrl.trimmed();
+    while (base.endsWith(u'/')) {
+        base.chop(1);
+    }
+    return base.toString();
+}
+
+// Everything inside single quotes is literal in a POSIX shell except the quote itself, which is
+// closed, escaped and reopened.
+QString singleQuoted(QStringView text)
+{
+    return u'\'' + text.toString().replace(u'\'', u"'\\''"_s) + u'\'';
+}
+
+QString shellWord(QStringView text)
+{
+    const bool plain = !text.isEmpty() && std::all_of(text.begin(), text.end(), [](QChar c) {
+        return (c >= u'a' && c <= u'z') || (c >= u'A' && c <= u'Z') || (c >= u'0' && c <= u'9') ||
+               QStringView(u"-_.,:/@%+=").contains(c);
+    });
+    return plain ? text.toString() : singleQuoted(text);
+}
+
+} // namespace
+
+QByteArray CodeSnippets::requestBody(const ChatSettings &settings, const QList<ChatMessage> &messages)
+{
+    return QJsonDocument(requestObject(settings, messages)).toJson(QJsonDocument::Compact);
+}
+
+QString CodeSnippets::curl(QStringView baseUrl, const ChatSettings &settings, const QList<ChatMessage> &messages)
+{
+    const QJsonObject body = requestObject(settings, messages);
+    // -N: print events as they arrive instead of when curl's buffer fills.
+    return u"curl "_s + (settings.stream ? u"-N "_s : QString()) +
+           shellWord(QString(normalisedBase(baseUrl) + u"/v1/messages")) +
+           u" \\\n"
+           u"    -H \"content-type: application/json\" \\\n"
+           u"    -H \"anthropic-version: 2023-06-01\" \\\n"
+           u"    -H \"x-api-key: $ANTHROPIC_API_KEY\" \\\n"
+           u"    --data " +
+           singleQuoted(CodeLiteral::object(body, Language::Json)) + u'\n';
+}
+
+QString CodeSnippets::python(QStringView baseUrl, const ChatSettings &settings, const QList<ChatMessage> &messages,
+                             KeyPolicy policy)
+{
+    QJsonObject body = requestObject(settings, messages);
+    body.remove(u"stream"_s); // messages.stream() sets it, and messages.create() is the non-streaming call
+
+    QString arguments;
+    for (const QString &key : CodeLiteral::keys(body)) {
+        arguments += CodeLiteral::indentation(Language::Python, 1) + key + u'=' +
+                     CodeLiteral::value(body.value(key), Language::Python, 1) + u",\n";
+    }
+
+    QString out = u"import os\n"
+                  u"\n"
+                  u"import anthropic\n"
+                  u"\n"
+                  u"client = anthropic.Anthropic(\n"
+                  u"    base_url="_s +
+                  CodeLiteral::string(normalisedBase(baseUrl), Language::Python) + u",\n";
+    out += policy == KeyPolicy::Placeholder ? u"    api_key=os.environ.get(\"ANTHROPIC_API_KEY\", \"switchboard\"),\n"_s
+                                            : u"    api_key=os.environ[\"ANTHROPIC_API_KEY\"],\n"_s;
+    out += u")\n\n";
+    if (settings.stream) {
+        out += u"with client.messages.stream(\n" + arguments +
+               u") as stream:\n"
+               u"    for text in stream.text_stream:\n"
+               u"        print(text, end=\"\", flush=True)\n"
+               u"print()\n";
+    } else {
+        out += u"message = client.messages.create(\n" + arguments +
+               u")\n"
+               u"print(\"\".join(block.text for block in message.content if block.type == \"text\"))\n";
+    }
+    return out;
+}
+
+QString CodeSnippets::typeScript(QStringView baseUrl, const ChatSettings &settings, const QList<ChatMessage> &messages,
+                                 KeyPolicy policy)
+{
+    QJsonObject body = requestObject(settings, messages);
+    body.remove(u"stream"_s); // as in python()
+    const QString parameters = CodeLiteral::object(body, Language::JavaScript);
+
+    QString out = u"import Anthropic from \"@anthropic-ai/sdk\";\n"
+                  u"\n"
+                  u"const client = new Anthropic({\n"
+                  u"  baseURL: "_s +
+                  CodeLiteral::string(normalisedBase(baseUrl), Language::JavaScript) + u",\n";
+    out += policy == KeyPolicy::Placeholder ? u"  apiKey: process.env.ANTHROPIC_API_KEY ?? \"switchboard\",\n"_s
+                                            : u"  apiKey: process.env.ANTHROPIC_API_KEY,\n"_s;
+    out += u"});\n\n";
+    if (settings.stream) {
+        out += u"const stream = client.messages.stream(" + parameters +
+               u").on(\"text\", (text) => process.stdout.write(text));\n"
+               u"await stream.finalMessage();\n"
+               u"process.stdout.write(\"\\n\");\n";
+    } else {
+        // Narrowing on block.type keeps this valid TypeScript without annotations.
+        out += u"const message = await client.messages.create(" + parameters +
+               u");\n"
+               u"for (const block of message.content) {\n"
+               u"  if (block.type === \"text\") {\n"
+               u"    process.stdout.write(block.text);\n"
+               u"  }\n"
+               u"}\n"
+               u"process.stdout.write(\"\\n\");\n";
+    }
+    return out;
+}
+
+} // namespace Switchboard::Core

@@ -2,14 +2,19 @@
 #include "chatsession.h"
 
 #include "chatmessagemodel.h"
-#include "codesnippets.h"
 #include "client/messagesclient.h"
+#include "codesnippets.h"
 #include "conversationlistmodel.h"
 #include "conversationstore.h"
 
+#include <QtCore/QJsonArray>
+#include <QtCore/QJsonDocument>
+#include <QtCore/QJsonObject>
 #include <QtCore/QTimerEvent>
 
 namespace Switchboard::Core {
+
+using namespace Qt::StringLiterals;
 
 namespace {
 
@@ -304,6 +309,72 @@ bool ChatSession::deleteTurn(int row)
     m_messages->removeRows(row, count);
     reloadConversations();
     return true;
+}
+
+namespace {
+
+// The text of a content value: a string, or the text blocks of an array; other blocks are named so
+// that nothing silently disappears.
+QString contentText(const QJsonValue &content)
+{
+    if (content.isString()) {
+        return content.toString();
+    }
+    QStringList parts;
+    const QJsonArray blocks = content.toArray();
+    for (const QJsonValue &value : blocks) {
+        const QJsonObject block = value.toObject();
+        const QString type = block[u"type"_s].toString();
+        if (type == u"text"_s) {
+            parts << block[u"text"_s].toString();
+        } else {
+            parts << ChatSession::tr("[%1 block]").arg(type);
+        }
+    }
+    return parts.join(u"\n\n"_s);
+}
+
+} // namespace
+
+qint64 ChatSession::importRequest(const QByteArray &body)
+{
+    const QJsonObject request = QJsonDocument::fromJson(body).object();
+    const QJsonArray turns = request[u"messages"_s].toArray();
+    if (turns.isEmpty()) {
+        return 0;
+    }
+    ChatSettings settings = m_defaults;
+    settings.model = request[u"model"_s].toString(settings.model);
+    settings.system = contentText(request[u"system"_s]);
+    settings.maxTokens = request[u"max_tokens"_s].toInt(settings.maxTokens);
+    settings.temperature =
+        request.contains(u"temperature"_s) ? std::optional(request[u"temperature"_s].toDouble()) : std::nullopt;
+    settings.topP = request.contains(u"top_p"_s) ? std::optional(request[u"top_p"_s].toDouble()) : std::nullopt;
+    settings.topK = request.contains(u"top_k"_s) ? std::optional(request[u"top_k"_s].toInt()) : std::nullopt;
+    settings.stopSequences.clear();
+    for (const QJsonValue &stop : request[u"stop_sequences"_s].toArray()) {
+        settings.stopSequences << stop.toString();
+    }
+    settings.stream = request[u"stream"_s].toBool();
+    if (isBusy()) {
+        stop();
+    }
+    const qint64 id = m_store.createConversation(tr("Imported: %1").arg(settings.model), settings);
+    checkStore(id != 0);
+    if (id == 0) {
+        return 0;
+    }
+    for (const QJsonValue &value : turns) {
+        const QJsonObject turn = value.toObject();
+        ChatMessage message;
+        message.role =
+            turn[u"role"_s].toString() == u"assistant"_s ? ChatMessage::Role::Assistant : ChatMessage::Role::User;
+        message.text = contentText(turn[u"content"_s]);
+        checkStore(m_store.appendMessage(id, message) != 0);
+    }
+    reloadConversations();
+    openConversation(id);
+    return id;
 }
 
 QByteArray ChatSession::requestBody() const

@@ -48,6 +48,10 @@ public:
     bool regenerate();
     bool editAndResend(int row, const QString &text);
     bool deleteTurn(int row);
+    // A captured Messages request as a new conversation: its model, system prompt, parameters and
+    // text turns (other blocks become a note). Returns the conversation's id, or 0 when `body` is
+    // not a Messages request.
+    qint64 importRequest(const QByteArray &body);
 
     // The request the next send would make, without the new message: for "Get code".
     QByteArray requestBody() const;

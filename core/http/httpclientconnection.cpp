@@ -233,8 +233,7 @@ void HttpClientConnection::failCall(HttpClientError error)
 void HttpClientConnection::abortCall()
 {
     if (m_call && m_call->m_request.tap) {
-        m_call->m_request.tap->upstreamEnd(
-            QStringLiteral("cancelled by Switchboard (the client left or the reply was complete)"));
+        m_call->m_request.tap->upstreamCancelled();
     }
     m_call = nullptr;
     close();

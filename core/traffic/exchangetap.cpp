@@ -256,4 +256,20 @@ void ExchangeTap::upstreamEnd(const QString &error)
     m_changed(m_id);
 }
 
+void ExchangeTap::upstreamCancelled()
+{
+    {
+        QMutexLocker lock(&m_mutex);
+        // A backend that keeps its connection open after the last event is closed once the reply is
+        // whole; that is the normal end, not a failure.
+        if (m_record.state == ExchangeRecord::State::Complete) {
+            return;
+        }
+        m_record.upstreamError = m_record.state == ExchangeRecord::State::ClientGone
+                                     ? QStringLiteral("cancelled: the client left")
+                                     : QStringLiteral("cancelled by Switchboard before the backend finished");
+    }
+    m_changed(m_id);
+}
+
 } // namespace Switchboard::Core

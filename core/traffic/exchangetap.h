@@ -44,6 +44,8 @@ public:
     void upstreamHead(const HttpResponseHead &head);
     void upstreamBody(QByteArrayView bytes);
     void upstreamEnd(const QString &error);
+    // Switchboard closed the upstream request: an error only if the client's answer was not complete.
+    void upstreamCancelled();
 
 private:
     static void appendBody(CapturedMessage &message, QByteArrayView bytes);

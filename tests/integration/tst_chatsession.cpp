@@ -1,0 +1,352 @@
+// SPDX-License-Identifier: MIT
+#include "chat/chatmessagemodel.h"
+#include "chat/chatsession.h"
+#include "chat/conversationlistmodel.h"
+#include "chat/conversationstore.h"
+#include "client/messagesclient.h"
+#include "testgateway.h"
+#include "traffic/trafficlog.h"
+
+#include <QtCore/QJsonArray>
+#include <QtCore/QJsonDocument>
+#include <QtCore/QJsonObject>
+#include <QtCore/QTemporaryDir>
+#include <QtTest/QSignalSpy>
+#include <QtTest/QTest>
+
+using namespace Switchboard;
+using namespace Switchboard::Test;
+using namespace Qt::StringLiterals;
+using Core::ChatMessage;
+
+// The playground's conversation logic over real HTTP: MessagesClient against the server, the
+// session's turns, and the store that keeps them across restarts.
+class TestChatSession final : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void init();
+    void cleanup();
+
+    void client_streamsAndReportsFigures();
+    void client_readsAJsonAnswer();
+    void client_reportsTheApiError_data();
+    void client_reportsTheApiError();
+    void client_cannotConnect();
+    void send_streamsAReplyAndStoresBoth();
+    void settings_reachTheRequest();
+    void stop_keepsThePartialReply();
+    void editAndResend_replacesWhatFollowed();
+    void regenerate_asksAgain();
+    void deleteTurn_removesQuestionAndReply();
+    void failedReply_isNotSentAgain();
+    void conversations_surviveARestart();
+    void importRequest_opensACapturedRequest();
+
+private:
+    void startSession(double tokensPerSecond = 0);
+    void waitIdle();
+
+    std::unique_ptr<QTemporaryDir> m_dir;
+    std::unique_ptr<Core::TrafficLog> m_log;
+    std::unique_ptr<TestGateway> m_gateway;
+    std::unique_ptr<Core::ConversationStore> m_store;
+    std::unique_ptr<Core::MessagesClient> m_client;
+    std::unique_ptr<Core::ChatSession> m_session;
+};
+
+void TestChatSession::init()
+{
+    m_dir = std::make_unique<QTemporaryDir>();
+    m_log = std::make_unique<Core::TrafficLog>();
+}
+
+void TestChatSession::cleanup()
+{
+    m_session.reset();
+    m_client.reset();
+    m_store.reset();
+    m_gateway.reset();
+    m_log.reset();
+    m_dir.reset();
+}
+
+void TestChatSession::startSession(double tokensPerSecond)
+{
+    m_gateway = std::make_unique<TestGateway>(TestGateway::simulator(tokensPerSecond));
+    m_gateway->gateway->setTrafficLog(m_log.get());
+    m_store = std::make_unique<Core::ConversationStore>();
+    QVERIFY(m_store->open(m_dir->filePath(u"conversations.sqlite"_s)));
+    m_client = std::make_unique<Core::MessagesClient>();
+    m_client->setBaseUrl(m_gateway->url);
+    m_session = std::make_unique<Core::ChatSession>(*m_store, *m_client);
+    Core::ChatSettings defaults;
+    defaults.model = u"claude-sim"_s;
+    m_session->restore(defaults);
+}
+
+void TestChatSession::waitIdle()
+{
+    QTRY_VERIFY_WITH_TIMEOUT(!m_session->isBusy(), 10000);
+}
+
+void TestChatSession::client_streamsAndReportsFigures()
+{
+    startSession();
+    QSignalSpy text(m_client.get(), &Core::MessagesClient::textDelta);
+    QSignalSpy finished(m_client.get(), &Core::MessagesClient::finished);
+    m_client->send(
+        R"({"model":"m","max_tokens":64,"stream":true,"messages":[{"role":"user","content":"Say exactly: one two three"}]})");
+    QTRY_COMPARE(finished.count(), 1);
+    QString all;
+    for (const auto &arguments : std::as_const(text)) {
+        all += arguments.first().toString();
+    }
+    QCOMPARE(all, u"one two three"_s);
+    QVERIFY(text.count() > 1); // it came in pieces
+    const auto stats = finished.first().first().value<Core::ReplyStats>();
+    QCOMPARE(stats.stopReason, u"end_turn"_s);
+    QVERIFY(stats.inputTokens > 0);
+    QVERIFY(stats.outputTokens > 0);
+    QVERIFY(stats.timeToFirstTokenMs >= 0);
+    QVERIFY(stats.durationMs >= stats.timeToFirstTokenMs);
+    // The GUI's own requests show in the inspector like any client's.
+    QTRY_COMPARE(m_log->ids().size(), 1);
+    QVERIFY(m_log->summary(m_log->ids().first())->userAgent.startsWith("Switchboard-Playground/"));
+}
+
+void TestChatSession::client_readsAJsonAnswer()
+{
+    startSession();
+    QSignalSpy text(m_client.get(), &Core::MessagesClient::textDelta);
+    QSignalSpy finished(m_client.get(), &Core::MessagesClient::finished);
+    m_client->send(
+        R"({"model":"m","max_tokens":64,"stop_sequences":["three"],"messages":[{"role":"user","content":"Say exactly: one two three four"}]})");
+    QTRY_COMPARE(finished.count(), 1);
+    QCOMPARE(text.count(), 1);
+    QCOMPARE(text.first().first().toString(), u"one two "_s);
+    const auto stats = finished.first().first().value<Core::ReplyStats>();
+    QCOMPARE(stats.stopReason, u"stop_sequence"_s);
+    QCOMPARE(stats.stopSequence, u"three"_s);
+}
+
+void TestChatSession::client_reportsTheApiError_data()
+{
+    QTest::addColumn<QByteArray>("body");
+    QTest::addColumn<QString>("type");
+    QTest::addColumn<QString>("inMessage");
+    QTest::newRow("no messages, stream") << QByteArray(R"({"model":"m","max_tokens":8,"stream":true,"messages":[]})")
+                                         << u"invalid_request_error"_s << u"messages"_s;
+    QTest::newRow("bad temperature")
+        << QByteArray(R"({"model":"m","max_tokens":8,"temperature":7,"messages":[{"role":"user","content":"x"}]})")
+        << u"invalid_request_error"_s << u"temperature"_s;
+    QTest::newRow("not json") << QByteArray("{") << u"invalid_request_error"_s << QString();
+}
+
+void TestChatSession::client_reportsTheApiError()
+{
+    QFETCH(QByteArray, body);
+    QFETCH(QString, type);
+    QFETCH(QString, inMessage);
+    startSession();
+    QSignalSpy failed(m_client.get(), &Core::MessagesClient::failed);
+    m_client->send(body);
+    QTRY_COMPARE(failed.count(), 1);
+    QCOMPARE(failed.first().at(0).toString(), type);
+    QVERIFY2(failed.first().at(1).toString().contains(inMessage), qPrintable(failed.first().at(1).toString()));
+    QVERIFY(!m_client->isBusy());
+}
+
+void TestChatSession::client_cannotConnect()
+{
+    startSession();
+    m_client->setBaseUrl(QUrl(u"http://127.0.0.1:1"_s));
+    QSignalSpy failed(m_client.get(), &Core::MessagesClient::failed);
+    m_client->send(R"({"model":"m","max_tokens":8,"messages":[{"role":"user","content":"x"}]})");
+    QTRY_COMPARE(failed.count(), 1);
+    QCOMPARE(failed.first().at(0).toString(), u"api_connection_error"_s);
+}
+
+void TestChatSession::send_streamsAReplyAndStoresBoth()
+{
+    startSession();
+    QVERIFY(m_session->send(u"Say exactly: Hello there"_s));
+    QVERIFY(m_session->isBusy());
+    QVERIFY(!m_session->send(u"a second question while busy"_s));
+    waitIdle();
+    const auto &messages = m_session->messages()->messages();
+    QCOMPARE(messages.size(), 2);
+    QCOMPARE(messages[0].role, ChatMessage::Role::User);
+    QCOMPARE(messages[1].text, u"Hello there"_s);
+    QCOMPARE(messages[1].state, ChatMessage::State::Complete);
+    QCOMPARE(messages[1].stats.stopReason, u"end_turn"_s);
+    QVERIFY(
+        m_session->messages()->index(1).data(Core::ChatMessageModel::StatsLineRole).toString().contains(u"end_turn"_s));
+    QCOMPARE(m_store->messages(m_session->currentConversation()), messages);
+    // The first question names the conversation.
+    QCOMPARE(m_session->conversations()->index(0).data().toString(), u"Say exactly: Hello there"_s);
+}
+
+void TestChatSession::settings_reachTheRequest()
+{
+    startSession();
+    Core::ChatSettings settings = m_session->settings();
+    settings.system = u"Be terse."_s;
+    settings.temperature = 0.0; // set to zero, not unset
+    settings.topK = 7;
+    settings.maxTokens = 77;
+    settings.stopSequences = {u"\n\nUser:"_s};
+    settings.stream = false;
+    m_session->setSettings(settings);
+    QVERIFY(m_session->send(u"Say exactly: ok"_s));
+    waitIdle();
+    QTRY_COMPARE(m_log->ids().size(), 1);
+    const auto record = m_log->record(m_log->ids().first());
+    const QJsonObject sent = QJsonDocument::fromJson(record->clientRequest.body).object();
+    QCOMPARE(sent[u"model"_s].toString(), u"claude-sim"_s);
+    QCOMPARE(sent[u"system"_s].toString(), u"Be terse."_s);
+    QVERIFY(sent.contains(u"temperature"_s));
+    QCOMPARE(sent[u"temperature"_s].toDouble(), 0.0);
+    QVERIFY(!sent.contains(u"top_p"_s));
+    QCOMPARE(sent[u"top_k"_s].toInt(), 7);
+    QCOMPARE(sent[u"max_tokens"_s].toInt(), 77);
+    QCOMPARE(sent[u"stop_sequences"_s].toArray().first().toString(), u"\n\nUser:"_s);
+    QVERIFY(!sent.contains(u"stream"_s));
+    // Each conversation keeps its own settings.
+    QCOMPARE(m_store->settings(m_session->currentConversation())->topK, std::optional<int>(7));
+}
+
+void TestChatSession::stop_keepsThePartialReply()
+{
+    startSession(20); // 20 tokens a second: time to stop halfway
+    QVERIFY(m_session->send(u"Say exactly: one two three four five six seven eight nine ten eleven twelve"_s));
+    QTRY_VERIFY(!m_session->messages()->messages().last().text.isEmpty());
+    m_session->stop();
+    QVERIFY(!m_session->isBusy());
+    const ChatMessage reply = m_session->messages()->messages().last();
+    QCOMPARE(reply.state, ChatMessage::State::Stopped);
+    QVERIFY(!reply.text.isEmpty());
+    QVERIFY(reply.text.size() < u"one two three four five six seven eight nine ten eleven twelve"_s.size());
+    QCOMPARE(m_store->messages(m_session->currentConversation()).last().state, ChatMessage::State::Stopped);
+    // The server saw the client leave and recorded it.
+    QTRY_VERIFY(m_log->summary(m_log->ids().last())->state == Core::ExchangeSummary::State::ClientGone);
+}
+
+void TestChatSession::editAndResend_replacesWhatFollowed()
+{
+    startSession();
+    QVERIFY(m_session->send(u"Say exactly: first"_s));
+    waitIdle();
+    QVERIFY(m_session->send(u"Say exactly: second"_s));
+    waitIdle();
+    QVERIFY(!m_session->editAndResend(1, u"not a user message"_s));
+    QVERIFY(m_session->editAndResend(0, u"Say exactly: edited"_s));
+    waitIdle();
+    const auto &messages = m_session->messages()->messages();
+    QCOMPARE(messages.size(), 2);
+    QCOMPARE(messages[0].text, u"Say exactly: edited"_s);
+    QCOMPARE(messages[1].text, u"edited"_s);
+    QCOMPARE(m_store->messages(m_session->currentConversation()), messages);
+}
+
+void TestChatSession::regenerate_asksAgain()
+{
+    startSession();
+    QVERIFY(m_session->send(u"Say exactly: again"_s));
+    waitIdle();
+    const qint64 firstReplyId = m_session->messages()->messages().last().id;
+    QVERIFY(m_session->regenerate());
+    waitIdle();
+    const auto &messages = m_session->messages()->messages();
+    QCOMPARE(messages.size(), 2);
+    QCOMPARE(messages.last().text, u"again"_s);
+    QVERIFY(messages.last().id != firstReplyId);
+    QTRY_COMPARE(m_log->ids().size(), 2);
+}
+
+void TestChatSession::deleteTurn_removesQuestionAndReply()
+{
+    startSession();
+    QVERIFY(m_session->send(u"Say exactly: a"_s));
+    waitIdle();
+    QVERIFY(m_session->send(u"Say exactly: b"_s));
+    waitIdle();
+    QVERIFY(m_session->deleteTurn(1)); // the first reply: its question goes too
+    const auto &messages = m_session->messages()->messages();
+    QCOMPARE(messages.size(), 2);
+    QCOMPARE(messages[0].text, u"Say exactly: b"_s);
+    QCOMPARE(m_store->messages(m_session->currentConversation()), messages);
+}
+
+void TestChatSession::failedReply_isNotSentAgain()
+{
+    startSession();
+    Core::ChatSettings settings = m_session->settings();
+    settings.maxTokens = 0; // refused by the server
+    m_session->setSettings(settings);
+    QVERIFY(m_session->send(u"Say exactly: x"_s));
+    waitIdle();
+    const ChatMessage failed = m_session->messages()->messages().last();
+    QCOMPARE(failed.state, ChatMessage::State::Failed);
+    QCOMPARE(failed.errorType, u"invalid_request_error"_s);
+    QVERIFY(failed.errorMessage.contains(u"max_tokens"_s));
+    settings.maxTokens = 50;
+    m_session->setSettings(settings);
+    QVERIFY(m_session->send(u"Say exactly: y"_s));
+    waitIdle();
+    // The failed reply is left out and the two questions are joined into one user turn.
+    const QJsonObject sent = QJsonDocument::fromJson(m_log->record(m_log->ids().last())->clientRequest.body).object();
+    const QJsonArray turns = sent[u"messages"_s].toArray();
+    QCOMPARE(turns.size(), 1);
+    QCOMPARE(turns[0].toObject()[u"content"_s].toString(), u"Say exactly: x\n\nSay exactly: y"_s);
+}
+
+void TestChatSession::conversations_surviveARestart()
+{
+    startSession();
+    QVERIFY(m_session->send(u"Say exactly: remember me"_s));
+    waitIdle();
+    const qint64 first = m_session->currentConversation();
+    const qint64 second = m_session->newConversation();
+    QVERIFY(second != first);
+    QVERIFY(m_session->renameConversation(second, u"Second"_s));
+    m_session->openConversation(first);
+
+    // A new process: everything comes back from the file.
+    m_session.reset();
+    m_client.reset();
+    m_store.reset();
+    m_store = std::make_unique<Core::ConversationStore>();
+    QVERIFY(m_store->open(m_dir->filePath(u"conversations.sqlite"_s)));
+    m_client = std::make_unique<Core::MessagesClient>();
+    m_session = std::make_unique<Core::ChatSession>(*m_store, *m_client);
+    m_session->restore({});
+    QCOMPARE(m_session->conversations()->rowCount(), 2);
+    m_session->openConversation(first);
+    QCOMPARE(m_session->messages()->rowCount(), 2);
+    QCOMPARE(m_session->messages()->messages().last().text, u"remember me"_s);
+    QCOMPARE(m_session->settings().model, u"claude-sim"_s);
+    QVERIFY(m_session->deleteConversation(second));
+    QCOMPARE(m_session->conversations()->rowCount(), 1);
+}
+
+void TestChatSession::importRequest_opensACapturedRequest()
+{
+    startSession();
+    const qint64 id = m_session->importRequest(
+        R"({"model":"claude-x","max_tokens":99,"top_p":0.5,"system":[{"type":"text","text":"Sys"}],"messages":[{"role":"user","content":[{"type":"text","text":"Q"},{"type":"image","source":{}}]},{"role":"assistant","content":"A"}]})");
+    QVERIFY(id != 0);
+    QCOMPARE(m_session->currentConversation(), id);
+    QCOMPARE(m_session->settings().model, u"claude-x"_s);
+    QCOMPARE(m_session->settings().maxTokens, 99);
+    QCOMPARE(m_session->settings().topP, std::optional<double>(0.5));
+    QCOMPARE(m_session->settings().temperature, std::nullopt);
+    QCOMPARE(m_session->settings().system, u"Sys"_s);
+    QCOMPARE(m_session->messages()->rowCount(), 2);
+    QCOMPARE(m_session->messages()->messages()[0].text, u"Q\n\n[image block]"_s);
+    QCOMPARE(m_session->importRequest("{}"), 0);
+}
+
+QTEST_GUILESS_MAIN(TestChatSession)
+#include "tst_chatsession.moc"

@@ -5,6 +5,7 @@
 
 #include <QtCore/QCommandLineParser>
 #include <QtCore/QCoreApplication>
+#include <QtCore/QDir>
 #include <QtCore/QUrl>
 
 namespace Switchboard::App {
@@ -68,8 +69,17 @@ Core::Result<CommandLine, CommandLine::Exit> CommandLine::parse(const QStringLis
         u"drain-timeout"_s,
         u"On shutdown, seconds that answers under way may take before they end with an error (default 10)."_s, u"S"_s,
         u"10"_s);
+    const QCommandLineOption dataDir(
+        u"data-dir"_s,
+        u"Keep conversations and settings in this directory instead of the user's data and config directories."_s,
+        u"DIR"_s);
+    const QCommandLineOption screenshot(
+        u"screenshot"_s,
+        u"Window only: ask the simulator one question, save the window to FILE and the inspector to FILE with "
+        u"-inspector before the extension, then quit (for the README; use with --data-dir)."_s,
+        u"FILE"_s);
     parser.addOptions({headless, quiet, host, port, config, openAiUrl, openAiKeyEnv, anthropicUrl, anthropicKeyEnv,
-                       apiKeyEnv, allowHost, allowOrigin, drainTimeout});
+                       apiKeyEnv, allowHost, allowOrigin, drainTimeout, dataDir, screenshot});
 
     if (!parser.parse(arguments)) {
         return Exit{parser.errorText()};
@@ -103,6 +113,9 @@ Core::Result<CommandLine, CommandLine::Exit> CommandLine::parse(const QStringLis
         return Exit{u"--port: \"%1\" is not a port number (0-65535)"_s.arg(parser.value(port))};
     }
     options.port = quint16(portNumber);
+    options.addressGiven = parser.isSet(host) || parser.isSet(port);
+    options.dataDir = parser.value(dataDir);
+    options.screenshotPath = parser.value(screenshot);
     const double drainSeconds = parser.value(drainTimeout).toDouble(&ok);
     if (!ok || drainSeconds < 0 || drainSeconds > 3600) {
         return Exit{u"--drain-timeout: \"%1\" is not a number of seconds (0-3600)"_s.arg(parser.value(drainTimeout))};
@@ -120,7 +133,8 @@ Core::Result<CommandLine, CommandLine::Exit> CommandLine::parse(const QStringLis
     for (const QString &origin : parser.values(allowOrigin)) {
         options.allowedOrigins.append(origin.toUtf8());
     }
-    options.apiKeyPath = Core::ApiKeyStore::defaultPath();
+    options.apiKeyPath =
+        options.dataDir.isEmpty() ? Core::ApiKeyStore::defaultPath() : QDir(options.dataDir).filePath(u"api-key"_s);
     if (!options.openAiUrl.isEmpty() && !options.anthropicUrl.isEmpty()) {
         return Exit{u"--openai-url and --anthropic-url each send every model to one backend; give one of them, "
                     u"or describe several backends in a --config file"_s};

@@ -34,7 +34,10 @@ struct CommandLine
     QByteArrayList allowedOrigins;
     // On SIGTERM or window close, how long answers under way may take before they are cut off.
     std::chrono::milliseconds drainTimeout{10'000};
-    QString apiKeyPath; // where a generated key is kept; the user data directory by default
+    QString apiKeyPath;        // where a generated key is kept; the user data directory by default
+    bool addressGiven = false; // --host or --port given: they win over the saved settings
+    QString dataDir;           // empty: the user's data and config directories
+    QString screenshotPath;
 
     // Why parsing ended the program: help and version (exit 0) or a mistake (exit 2).
     struct Exit

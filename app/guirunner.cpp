@@ -1,22 +1,32 @@
 // SPDX-License-Identifier: MIT
 #include "guirunner.h"
 
+#include "appsettings.h"
+#include "chat/chatsession.h"
+#include "chat/conversationstore.h"
+#include "client/messagesclient.h"
 #include "commandline.h"
-#include "gatewaythread.h"
 #include "mainwindow.h"
+#include "screenshotter.h"
+#include "server/servercontroller.h"
 #include "signalwatcher.h"
+#include "traffic/trafficlog.h"
 
-#include <QtCore/QDeadlineTimer>
+#include <QtCore/QSettings>
 #include <QtCore/QTextStream>
-#include <QtGui/QGuiApplication>
 #include <QtWidgets/QApplication>
+#include <QtWidgets/QMessageBox>
 
 #include <cstdio>
 
 namespace Switchboard::App {
 
-int runGui(const CommandLine &options)
+using namespace Qt::StringLiterals;
+
+int runGui(const CommandLine &options, QSettings &settings)
 {
+    // Wayland links the window to its .desktop file (icon, name) by this id.
+    QGuiApplication::setDesktopFileName(QStringLiteral(SWITCHBOARD_APP_ID));
     auto config = options.gatewayConfig();
     if (!config) {
         QTextStream(stderr) << "switchboard: " << config.error() << Qt::endl;
@@ -30,32 +40,48 @@ int runGui(const CommandLine &options)
     if (*notice) {
         QTextStream(stderr) << "switchboard: " << **notice << Qt::endl;
     }
-    // Becomes the window's Wayland app_id, which is how the shell finds the installed launcher and
-    // icon (X11 shells match the launcher's StartupWMClass instead).
-    QGuiApplication::setDesktopFileName(QStringLiteral(SWITCHBOARD_APP_ID));
-    Ui::MainWindow window;
-    GatewayThread gateway(*config, options.host, options.port);
-    QObject::connect(&gateway, &GatewayThread::listening, &window, [&window](const QUrl &baseUrl) {
-        std::fprintf(stdout, "Listening on %s\n", baseUrl.toString().toUtf8().constData());
-        std::fflush(stdout);
-        window.showListening(baseUrl);
-    });
-    QObject::connect(&gateway, &GatewayThread::failed, &window, [&window, &options](const QString &message) {
-        QTextStream(stderr) << "switchboard: cannot listen on " << options.host.toString() << ':' << options.port
-                            << ": " << message << Qt::endl;
-        window.showServerError(message);
+
+    Core::ConversationStore store;
+    const QString storePath = conversationsPath(options);
+    if (!store.open(storePath)) {
+        QTextStream(stderr) << "switchboard: cannot open " << storePath << ": " << store.lastError() << Qt::endl;
+        QMessageBox::critical(nullptr, QObject::tr("Switchboard"),
+                              QObject::tr("Conversations cannot be saved: %1 (%2)").arg(storePath, store.lastError()));
+        return 1;
+    }
+    Core::TrafficLog traffic(settings.value(u"inspector/capacity"_s, Core::TrafficLog::DefaultCapacity).toInt());
+    Core::ServerController server(*config, &traffic);
+    Core::MessagesClient client;
+    client.setApiKey(config->access.apiKey);
+    Core::ChatSession session(store, client);
+    session.restore(Core::ChatSettings{});
+
+    Ui::MainWindow window(session, server, traffic, settings);
+    QObject::connect(&server, &Core::ServerController::stateChanged, &window, [&server, &options](auto state) {
+        if (state == Core::ServerController::State::Listening) {
+            std::fprintf(stdout, "Listening on %s\n", server.baseUrl().toString().toUtf8().constData());
+            std::fflush(stdout);
+        } else if (state == Core::ServerController::State::Failed) {
+            QTextStream(stderr) << "switchboard: cannot listen on " << server.host().toString() << ':'
+                                << server.requestedPort() << ": " << server.errorString() << Qt::endl;
+        }
+        Q_UNUSED(options);
     });
     SignalWatcher watcher;
     QObject::connect(&watcher, &SignalWatcher::terminationRequested, &window, [] { QApplication::exit(0); });
 
-    gateway.start();
+    std::unique_ptr<Screenshotter> screenshotter;
+    if (!options.screenshotPath.isEmpty()) {
+        screenshotter = std::make_unique<Screenshotter>(window, session, server, options.screenshotPath);
+    }
+    server.start(options.host, options.port);
     window.show();
     const int code = QApplication::exec();
     // The window is gone; answers still under way get the drain deadline, as in headless mode.
     window.hide();
-    gateway.shutdown(options.drainTimeout);
-    gateway.wait(QDeadlineTimer(options.drainTimeout + std::chrono::seconds(3)));
-    return code;
+    server.stop(options.drainTimeout);
+    server.waitStopped(options.drainTimeout + std::chrono::seconds(3));
+    return screenshotter ? screenshotter->exitCode() : code;
 }
 
 } // namespace Switchboard::App

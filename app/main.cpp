@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: MIT
+#include "appsettings.h"
 #include "commandline.h"
 #include "filelimit.h"
 #include "guirunner.h"
@@ -7,6 +8,7 @@
 
 #include <QtCore/QCoreApplication>
 #include <QtCore/QLoggingCategory>
+#include <QtCore/QSettings>
 #include <QtCore/QTextStream>
 #include <QtWidgets/QApplication>
 
@@ -21,7 +23,10 @@ int main(int argc, char **argv)
     // application object exists.
     bool headless = false;
     for (int i = 1; i < argc; ++i) {
-        headless = headless || std::strcmp(argv[i], "--headless") == 0;
+        // --help and --version print and exit: they need no display either.
+        headless = headless || std::strcmp(argv[i], "--headless") == 0 || std::strcmp(argv[i], "--help") == 0 ||
+                   std::strcmp(argv[i], "-h") == 0 || std::strcmp(argv[i], "--version") == 0 ||
+                   std::strcmp(argv[i], "-v") == 0;
     }
     std::unique_ptr<QCoreApplication> application;
     if (headless) {
@@ -44,5 +49,7 @@ int main(int argc, char **argv)
         QLoggingCategory::setFilterRules(QStringLiteral("switchboard.access.info=true"));
     }
     App::raiseOpenFileLimit();
-    return options->headless ? App::runHeadless(*options) : App::runGui(*options);
+    const auto settings = App::openSettings(*options);
+    App::applySavedAddress(*options, *settings);
+    return options->headless ? App::runHeadless(*options) : App::runGui(*options, *settings);
 }

@@ -1,65 +1,167 @@
 // SPDX-License-Identifier: MIT
 #include "mainwindow.h"
 
-#include <QtGui/QClipboard>
-#include <QtGui/QGuiApplication>
-#include <QtWidgets/QHBoxLayout>
-#include <QtWidgets/QLabel>
-#include <QtWidgets/QLineEdit>
-#include <QtWidgets/QPushButton>
+#include "chat/chatsession.h"
+#include "chatpanel.h"
+#include "client/messagesclient.h"
+#include "conversationsidebar.h"
+#include "inspectorpanel.h"
+#include "parameterspanel.h"
+#include "server/servercontroller.h"
+#include "serverdialog.h"
+
+#include <QtCore/QSettings>
+#include <QtGui/QAction>
+#include <QtGui/QCloseEvent>
+#include <QtWidgets/QSplitter>
 #include <QtWidgets/QStatusBar>
-#include <QtWidgets/QVBoxLayout>
+#include <QtWidgets/QToolBar>
+#include <QtWidgets/QToolButton>
 
 namespace Switchboard::Ui {
 
 using namespace Qt::StringLiterals;
+using State = Core::ServerController::State;
 
-MainWindow::MainWindow(QWidget *parent)
+MainWindow::MainWindow(Core::ChatSession &session, Core::ServerController &server, Core::TrafficLog &traffic,
+                       QSettings &settings, QWidget *parent)
     : QMainWindow(parent)
-    , m_status(new QLabel(tr("Starting the server…"), this))
-    , m_baseUrl(new QLineEdit(this))
-    , m_copy(new QPushButton(tr("Copy base URL"), this))
+    , m_session(session)
+    , m_server(server)
+    , m_settings(settings)
+    , m_sidebar(new ConversationSidebar(session, this))
+    , m_chat(new ChatPanel(session, this))
+    , m_parameters(new ParametersPanel(session, settings, this))
+    , m_inspector(new InspectorPanel(traffic, this))
+    , m_top(new QSplitter(Qt::Horizontal, this))
+    , m_main(new QSplitter(Qt::Vertical, this))
+    , m_status(new QToolButton(this))
 {
+    setObjectName(u"mainWindow"_s);
     setWindowTitle(tr("Switchboard"));
-    resize(720, 240);
 
+    m_top->setObjectName(u"topSplitter"_s);
+    m_top->addWidget(m_sidebar);
+    m_top->addWidget(m_chat);
+    m_top->addWidget(m_parameters);
+    m_top->setStretchFactor(1, 1);
+    m_top->setChildrenCollapsible(false);
+    m_main->setObjectName(u"mainSplitter"_s);
+    m_main->addWidget(m_top);
+    m_main->addWidget(m_inspector);
+    m_main->setStretchFactor(0, 3);
+    m_main->setStretchFactor(1, 2);
+    setCentralWidget(m_main);
+
+    auto *toolbar = addToolBar(tr("Main"));
+    toolbar->setObjectName(u"mainToolBar"_s);
+    toolbar->setMovable(false);
     m_status->setObjectName(u"serverStatus"_s);
-    m_status->setWordWrap(true);
-    m_baseUrl->setObjectName(u"baseUrl"_s);
-    m_baseUrl->setReadOnly(true);
-    m_baseUrl->setAccessibleName(tr("Base URL"));
-    m_baseUrl->setToolTip(tr("Point Anthropic SDKs and tools (ANTHROPIC_BASE_URL) here"));
-    m_copy->setObjectName(u"copyBaseUrl"_s);
-    m_copy->setEnabled(false);
-    m_copy->setToolTip(tr("Copy the base URL to the clipboard"));
-    connect(m_copy, &QPushButton::clicked, this, [this] { QGuiApplication::clipboard()->setText(m_baseUrl->text()); });
+    m_status->setToolButtonStyle(Qt::ToolButtonTextOnly);
+    m_status->setToolTip(tr("The embedded server; click for its address, figures and settings"));
+    m_status->setAccessibleName(tr("Server status"));
+    connect(m_status, &QToolButton::clicked, this, &MainWindow::showServerDialog);
+    auto *spacer = new QWidget(toolbar);
+    spacer->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Preferred);
+    toolbar->addWidget(spacer);
+    toolbar->addWidget(m_status);
 
-    auto *central = new QWidget(this);
-    auto *layout = new QVBoxLayout(central);
-    layout->addWidget(m_status);
-    auto *row = new QHBoxLayout;
-    row->addWidget(m_baseUrl, 1);
-    row->addWidget(m_copy);
-    layout->addLayout(row);
-    layout->addStretch(1);
-    setCentralWidget(central);
+    connect(&server, &Core::ServerController::stateChanged, this, &MainWindow::onServerState);
+    connect(m_inspector, &InspectorPanel::openInPlayground, this, [this](const QByteArray &body) {
+        if (m_session.importRequest(body) == 0) {
+            statusBar()->showMessage(tr("That request has no messages to open"), 5000);
+        }
+    });
+    addShortcuts();
+    onServerState();
+    restoreLayout();
 }
 
 MainWindow::~MainWindow() = default;
 
-void MainWindow::showListening(const QUrl &baseUrl)
+void MainWindow::addShortcuts()
 {
-    m_status->setText(tr("Serving the Anthropic Messages API. Use this base URL with the official SDKs, curl "
-                         "or Claude Code:"));
-    m_baseUrl->setText(baseUrl.toString());
-    m_copy->setEnabled(true);
-    statusBar()->showMessage(tr("Listening on %1").arg(baseUrl.toString()));
+    const auto shortcut = [this](const QKeySequence &keys, const QString &name, auto slot) {
+        auto *action = new QAction(name, this);
+        action->setShortcut(keys);
+        action->setShortcutContext(Qt::WindowShortcut);
+        connect(action, &QAction::triggered, this, slot);
+        addAction(action);
+    };
+    shortcut(QKeySequence(Qt::CTRL | Qt::Key_N), tr("New conversation"), [this] {
+        m_session.newConversation();
+        m_chat->focusComposer();
+    });
+    shortcut(QKeySequence(Qt::CTRL | Qt::Key_L), tr("Focus the composer"), [this] { m_chat->focusComposer(); });
+    shortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_C), tr("Copy the last reply"),
+             [this] { m_chat->copyLastReply(); });
+    shortcut(QKeySequence(Qt::Key_Escape), tr("Stop the reply"), [this] { m_session.stop(); });
+    shortcut(QKeySequence(Qt::CTRL | Qt::Key_Return), tr("Send"), [this] { m_chat->sendComposer(); });
 }
 
-void MainWindow::showServerError(const QString &message)
+void MainWindow::onServerState()
 {
-    m_status->setText(tr("The server could not start: %1").arg(message));
-    statusBar()->showMessage(tr("Server stopped"));
+    const QUrl base = m_server.baseUrl();
+    switch (m_server.state()) {
+    case State::Listening:
+        m_status->setText(tr("● Listening %1").arg(base.authority()));
+        m_session.client().setBaseUrl(base);
+        m_inspector->setBaseUrl(base.toString());
+        statusBar()->showMessage(tr("Serving the Anthropic Messages API at %1").arg(base.toString()));
+        m_parameters->refreshModels();
+        break;
+    case State::Starting:
+        m_status->setText(tr("○ Starting…"));
+        break;
+    case State::Stopped:
+        m_status->setText(tr("○ Stopped"));
+        break;
+    case State::Failed:
+        m_status->setText(tr("✕ Not running"));
+        statusBar()->showMessage(tr("The server could not listen on %1:%2: %3")
+                                     .arg(m_server.host().toString())
+                                     .arg(m_server.requestedPort())
+                                     .arg(m_server.errorString()));
+        break;
+    }
+}
+
+void MainWindow::showServerDialog()
+{
+    ServerDialog dialog(m_server, this);
+    connect(&dialog, &ServerDialog::addressChosen, this, [this](const QString &host, quint16 port) {
+        m_settings.setValue(u"server/host"_s, host);
+        m_settings.setValue(u"server/port"_s, port);
+    });
+    dialog.exec();
+}
+
+void MainWindow::restoreLayout()
+{
+    if (!restoreGeometry(m_settings.value(u"window/geometry"_s).toByteArray())) {
+        resize(1280, 860);
+    }
+    if (!m_top->restoreState(m_settings.value(u"window/topSplitter"_s).toByteArray())) {
+        m_top->setSizes({220, 760, 300});
+    }
+    if (!m_main->restoreState(m_settings.value(u"window/mainSplitter"_s).toByteArray())) {
+        m_main->setSizes({540, 320});
+    }
+    m_inspector->restoreState(m_settings.value(u"window/inspector"_s).toByteArray());
+}
+
+void MainWindow::saveLayout()
+{
+    m_settings.setValue(u"window/geometry"_s, saveGeometry());
+    m_settings.setValue(u"window/topSplitter"_s, m_top->saveState());
+    m_settings.setValue(u"window/mainSplitter"_s, m_main->saveState());
+    m_settings.setValue(u"window/inspector"_s, m_inspector->saveState());
+}
+
+void MainWindow::closeEvent(QCloseEvent *event)
+{
+    saveLayout();
+    QMainWindow::closeEvent(event);
 }
 
 } // namespace Switchboard::Ui

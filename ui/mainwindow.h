@@ -1,33 +1,60 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
-#include <QtCore/QUrl>
 #include <QtWidgets/QMainWindow>
 
-class QLabel;
-class QLineEdit;
-class QPushButton;
+class QSettings;
+class QSplitter;
+class QToolButton;
+
+namespace Switchboard::Core {
+class ChatSession;
+class ServerController;
+class TrafficLog;
+} // namespace Switchboard::Core
 
 namespace Switchboard::Ui {
 
-// The main window. For now it shows where the server listens; the chat, parameters and traffic
-// inspector arrive with the GUI work.
+class ChatPanel;
+class ConversationSidebar;
+class InspectorPanel;
+class ParametersPanel;
+
+// The playground: conversations | chat | parameters on top, the traffic inspector below, and the
+// server's state in the toolbar. Sizes and splitters are remembered.
 class MainWindow final : public QMainWindow
 {
     Q_OBJECT
-    Q_DISABLE_COPY_MOVE(MainWindow)
 
 public:
-    explicit MainWindow(QWidget *parent = nullptr);
+    MainWindow(Core::ChatSession &session, Core::ServerController &server, Core::TrafficLog &traffic,
+               QSettings &settings, QWidget *parent = nullptr);
     ~MainWindow() override;
 
-    void showListening(const QUrl &baseUrl);
-    void showServerError(const QString &message);
+    ChatPanel *chat() const { return m_chat; }
+    InspectorPanel *inspector() const { return m_inspector; }
+    ParametersPanel *parameters() const { return m_parameters; }
+    void showServerDialog();
+
+protected:
+    void closeEvent(QCloseEvent *event) override;
 
 private:
-    QLabel *m_status;
-    QLineEdit *m_baseUrl;
-    QPushButton *m_copy;
+    void onServerState();
+    void saveLayout();
+    void restoreLayout();
+    void addShortcuts();
+
+    Core::ChatSession &m_session;
+    Core::ServerController &m_server;
+    QSettings &m_settings;
+    ConversationSidebar *m_sidebar;
+    ChatPanel *m_chat;
+    ParametersPanel *m_parameters;
+    InspectorPanel *m_inspector;
+    QSplitter *m_top;
+    QSplitter *m_main;
+    QToolButton *m_status;
 };
 
 } // namespace Switchboard::Ui

@@ -200,8 +200,7 @@ void MessageWidget::setThinking(const QString &thinking)
     m_thinking->setText(thinking.isEmpty() ? QString() : tr("Thinking: %1").arg(thinking));
 }
 
-void MessageWidget::setState(int state, const QString &statsLine, const QString &errorType,
-                             const QString &errorMessage)
+void MessageWidget::setState(int state, const QString &statsLine, const QString &errorType, const QString &errorMessage)
 {
     const auto messageState = ChatMessage::State(state);
     QString stats = statsLine;

@@ -1,0 +1,311 @@
+// SPDX-License-Identifier: MIT
+#include "chat/chatmessage.h"
+#include "chat/chatsession.h"
+#include "chat/conversationstore.h"
+#include "chatview.h"
+#include "client/messagesclient.h"
+#include "fakebackend.h"
+#include "mainwindow.h"
+#include "messagewidget.h"
+#include "server/servercontroller.h"
+#include "testgateway.h"
+#include "traffic/trafficlog.h"
+
+#include <QtCore/QJsonArray>
+#include <QtCore/QJsonDocument>
+#include <QtCore/QJsonObject>
+#include <QtCore/QSettings>
+#include <QtCore/QTemporaryDir>
+#include <QtTest/QTest>
+#include <QtWidgets/QApplication>
+#include <QtWidgets/QCheckBox>
+#include <QtWidgets/QComboBox>
+#include <QtWidgets/QDoubleSpinBox>
+#include <QtWidgets/QLabel>
+#include <QtWidgets/QListView>
+#include <QtWidgets/QListWidget>
+#include <QtWidgets/QPlainTextEdit>
+#include <QtWidgets/QPushButton>
+#include <QtWidgets/QTableView>
+#include <QtWidgets/QToolButton>
+#include <QtWidgets/QTreeWidget>
+
+using namespace Switchboard;
+using namespace Switchboard::Test;
+using namespace Qt::StringLiterals;
+
+namespace {
+
+// The whole playground as `switchboard` wires it, with its data in a temporary directory.
+struct Playground
+{
+    Playground(const QString &directory, Core::GatewayConfig config)
+        : settings(directory + u"/settings.ini"_s, QSettings::IniFormat)
+        , server(std::move(config), &traffic)
+    {
+        if (!store.open(directory + u"/conversations.sqlite"_s)) {
+            qFatal("cannot open the store: %s", qPrintable(store.lastError()));
+        }
+        session = std::make_unique<Core::ChatSession>(store, client);
+        session->restore(Core::ChatSettings{u"claude-test"_s});
+        window = std::make_unique<Ui::MainWindow>(*session, server, traffic, settings);
+        server.start(QHostAddress(QHostAddress::LocalHost), 0);
+        window->show();
+    }
+    ~Playground()
+    {
+        window.reset();
+        session.reset();
+        server.stop(std::chrono::milliseconds(0));
+        server.waitStopped(std::chrono::seconds(3));
+    }
+
+    template<typename T>
+    T *find(const QString &name) const
+    {
+        return window->findChild<T *>(name);
+    }
+
+    QSettings settings;
+    Core::TrafficLog traffic;
+    Core::ServerController server;
+    Core::ConversationStore store;
+    Core::MessagesClient client;
+    std::unique_ptr<Core::ChatSession> session;
+    std::unique_ptr<Ui::MainWindow> window;
+};
+
+// The request body of the newest POST /v1/messages the server saw.
+QJsonObject lastMessagesRequest(const Core::TrafficLog &log)
+{
+    const auto ids = log.ids();
+    for (auto it = ids.crbegin(); it != ids.crend(); ++it) {
+        const auto record = log.record(*it);
+        if (record && record->path == "/v1/messages") {
+            return QJsonDocument::fromJson(record->clientRequest.body).object();
+        }
+    }
+    return {};
+}
+
+} // namespace
+
+// The window driven as a person would: by objectName, with QTest's keys and clicks, waiting with
+// QTRY_*. The server is real (on a free port), the backend the simulator or a scripted fake.
+class TestMainWindow final : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void init();
+    void cleanup();
+
+    void prompt_streamsTheReplyIntoTheChat();
+    void parameters_reachTheRequest();
+    void stop_keepsThePartialReplyMarked();
+    void edit_resendsFromThere();
+    void inspector_showsBothLegsAndTheTimeline();
+    void conversations_surviveARestart();
+    void shortcuts_newConversationAndFocus();
+
+private:
+    void waitListening(Playground &playground);
+    void send(Playground &playground, const QString &text);
+
+    std::unique_ptr<QTemporaryDir> m_dir;
+};
+
+void TestMainWindow::init()
+{
+    m_dir = std::make_unique<QTemporaryDir>();
+    QVERIFY(m_dir->isValid());
+}
+
+void TestMainWindow::cleanup()
+{
+    m_dir.reset();
+}
+
+void TestMainWindow::waitListening(Playground &playground)
+{
+    QTRY_COMPARE(playground.server.state(), Core::ServerController::State::Listening);
+    auto *status = playground.find<QToolButton>(u"serverStatus"_s);
+    QVERIFY(status);
+    QTRY_VERIFY(status->text().contains(playground.server.baseUrl().authority()));
+}
+
+void TestMainWindow::send(Playground &playground, const QString &text)
+{
+    auto *composer = playground.find<QPlainTextEdit>(u"composer"_s);
+    QVERIFY(composer);
+    composer->setFocus();
+    QTest::keyClicks(composer, text);
+    QTest::keyClick(composer, Qt::Key_Return, Qt::ControlModifier);
+    QTRY_VERIFY(composer->toPlainText().isEmpty());
+}
+
+void TestMainWindow::prompt_streamsTheReplyIntoTheChat()
+{
+    Playground playground(m_dir->path(), TestGateway::simulator(60));
+    waitListening(playground);
+    auto *view = playground.find<Ui::ChatView>(u"chatView"_s);
+    auto *sendButton = playground.find<QPushButton>(u"sendButton"_s);
+    QVERIFY(view && sendButton);
+    send(playground, u"Say exactly: one two three four five six"_s);
+    QTRY_COMPARE(view->messageCount(), 2);
+    QTRY_COMPARE(sendButton->text(), u"Stop"_s);
+    // Tokens show as they arrive: a partial reply is seen before the whole one.
+    QTRY_VERIFY(!view->messageAt(1)->text().isEmpty() &&
+                view->messageAt(1)->text() != u"one two three four five six"_s);
+    QTRY_COMPARE(view->messageAt(1)->text(), u"one two three four five six"_s);
+    QTRY_COMPARE(sendButton->text(), u"Send"_s);
+    auto *stats = view->messageAt(1)->findChild<QLabel *>(u"messageStats"_s);
+    QVERIFY(stats);
+    QTRY_VERIFY(stats->isVisible());
+    QVERIFY2(stats->text().contains(u"end_turn"_s) && stats->text().contains(u"tokens"_s), qPrintable(stats->text()));
+}
+
+void TestMainWindow::parameters_reachTheRequest()
+{
+    Playground playground(m_dir->path(), TestGateway::simulator());
+    waitListening(playground);
+    auto *temperatureSet = playground.find<QCheckBox>(u"temperatureSet"_s);
+    auto *temperature = playground.find<QDoubleSpinBox>(u"temperature"_s);
+    auto *system = playground.find<QPlainTextEdit>(u"systemPrompt"_s);
+    auto *stops = playground.find<QListWidget>(u"stopSequences"_s);
+    auto *addStop = playground.find<QToolButton>(u"addStopSequence"_s);
+    auto *stream = playground.find<QCheckBox>(u"streamReplies"_s);
+    QVERIFY(temperatureSet && temperature && system && stops && addStop && stream);
+    QVERIFY(!temperature->isEnabled()); // unset until checked
+    QTest::mouseClick(temperatureSet, Qt::LeftButton, {}, QPoint(4, temperatureSet->height() / 2));
+    QVERIFY(temperatureSet->isChecked());
+    temperature->setValue(0.25);
+    system->setPlainText(u"Answer in one line."_s);
+    QTest::mouseClick(addStop, Qt::LeftButton);
+    QTRY_COMPARE(stops->count(), 1);
+    stops->item(0)->setText(u"\\n\\nUser:"_s);
+    stream->setChecked(false);
+
+    send(playground, u"Say exactly: fine"_s);
+    QTRY_VERIFY(!playground.session->isBusy() && playground.session->messages()->rowCount() == 2);
+    const QJsonObject sent = lastMessagesRequest(playground.traffic);
+    QCOMPARE(sent[u"model"_s].toString(), u"claude-test"_s);
+    QCOMPARE(sent[u"temperature"_s].toDouble(), 0.25);
+    QCOMPARE(sent[u"system"_s].toString(), u"Answer in one line."_s);
+    QCOMPARE(sent[u"stop_sequences"_s].toArray().first().toString(), u"\n\nUser:"_s);
+    QVERIFY(!sent.contains(u"top_p"_s));
+    QVERIFY(!sent.contains(u"stream"_s));
+}
+
+void TestMainWindow::stop_keepsThePartialReplyMarked()
+{
+    Playground playground(m_dir->path(), TestGateway::simulator(10));
+    waitListening(playground);
+    auto *view = playground.find<Ui::ChatView>(u"chatView"_s);
+    auto *sendButton = playground.find<QPushButton>(u"sendButton"_s);
+    send(playground, u"Say exactly: a b c d e f g h i j k l m n o p"_s);
+    QTRY_COMPARE(view->messageCount(), 2);
+    QTRY_VERIFY(!view->messageAt(1)->text().isEmpty());
+    QCOMPARE(sendButton->text(), u"Stop"_s);
+    QTest::mouseClick(sendButton, Qt::LeftButton);
+    QTRY_COMPARE(sendButton->text(), u"Send"_s);
+    const Core::ChatMessage reply = playground.session->messages()->messages().last();
+    QCOMPARE(reply.state, Core::ChatMessage::State::Stopped);
+    QVERIFY(reply.text.size() < u"a b c d e f g h i j k l m n o p"_s.size());
+    auto *stats = view->messageAt(1)->findChild<QLabel *>(u"messageStats"_s);
+    QTRY_VERIFY(stats->text().startsWith(u"Stopped"_s));
+}
+
+void TestMainWindow::edit_resendsFromThere()
+{
+    Playground playground(m_dir->path(), TestGateway::simulator());
+    waitListening(playground);
+    auto *view = playground.find<Ui::ChatView>(u"chatView"_s);
+    send(playground, u"Say exactly: before"_s);
+    QTRY_COMPARE(view->messageCount(), 2);
+    QTRY_COMPARE(view->messageAt(1)->text(), u"before"_s);
+    Ui::MessageWidget *question = view->messageAt(0);
+    QTest::mouseClick(question->findChild<QToolButton *>(u"editMessage"_s), Qt::LeftButton);
+    auto *editor = question->findChild<QPlainTextEdit *>(u"messageEditor"_s);
+    QVERIFY(editor);
+    editor->setPlainText(u"Say exactly: after"_s);
+    QTest::mouseClick(question->findChild<QPushButton *>(u"resendEdited"_s), Qt::LeftButton);
+    QTRY_COMPARE(view->messageCount(), 2);
+    QTRY_COMPARE(view->messageAt(1)->text(), u"after"_s);
+    QCOMPARE(view->messageAt(0)->text(), u"Say exactly: after"_s);
+}
+
+void TestMainWindow::inspector_showsBothLegsAndTheTimeline()
+{
+    FakeBackend backend;
+    QVERIFY(backend.start() != 0);
+    backend.on("/v1/chat/completions",
+               FakeResponse::eventStream(FakeBackend::fixture(u"llama-cpp/07_chat_stream_usage.sse"_s)));
+    backend.on("/v1/models", FakeResponse::json(FakeBackend::fixture(u"llama-cpp/02_v1_models.json"_s)));
+    Playground playground(m_dir->path(), TestGateway::openAi(backend.baseUrl()));
+    waitListening(playground);
+    send(playground, u"Hello"_s);
+    QTRY_VERIFY(!playground.session->isBusy() && playground.session->messages()->rowCount() == 2);
+
+    auto *table = playground.find<QTableView>(u"inspectorTable"_s);
+    QVERIFY(table);
+    int row = -1;
+    QTRY_VERIFY([&] {
+        for (int r = 0; r < table->model()->rowCount(); ++r) {
+            const QModelIndex path = table->model()->index(r, 3);
+            if (path.data().toString() == u"/v1/messages"_s) {
+                row = r;
+                return true;
+            }
+        }
+        return false;
+    }());
+    table->selectRow(row);
+    auto *timeline = playground.find<QTreeWidget>(u"inspectorTimeline"_s);
+    auto *upstream = playground.find<QPlainTextEdit>(u"inspectorUpstreamView"_s);
+    QVERIFY(timeline && upstream);
+    QTRY_VERIFY(timeline->topLevelItemCount() > 3);
+    QStringList types;
+    for (int i = 0; i < timeline->topLevelItemCount(); ++i) {
+        types << timeline->topLevelItem(i)->text(1);
+    }
+    QCOMPARE(types.first(), u"message_start"_s);
+    QCOMPARE(types.last(), u"message_stop"_s);
+    QVERIFY(types.contains(u"content_block_delta"_s));
+    QTRY_VERIFY(upstream->toPlainText().contains(u"/v1/chat/completions"_s));
+    QVERIFY(upstream->toPlainText().contains(u"[DONE]"_s));
+}
+
+void TestMainWindow::conversations_surviveARestart()
+{
+    {
+        Playground playground(m_dir->path(), TestGateway::simulator());
+        waitListening(playground);
+        send(playground, u"Say exactly: kept"_s);
+        QTRY_VERIFY(!playground.session->isBusy() && playground.session->messages()->rowCount() == 2);
+    }
+    Playground again(m_dir->path(), TestGateway::simulator());
+    auto *view = again.find<Ui::ChatView>(u"chatView"_s);
+    auto *list = again.find<QListView>(u"conversationList"_s);
+    QTRY_COMPARE(view->messageCount(), 2);
+    QCOMPARE(view->messageAt(1)->text(), u"kept"_s);
+    QCOMPARE(list->model()->rowCount(), 1);
+    QCOMPARE(list->model()->index(0, 0).data().toString(), u"Say exactly: kept"_s);
+}
+
+void TestMainWindow::shortcuts_newConversationAndFocus()
+{
+    Playground playground(m_dir->path(), TestGateway::simulator());
+    waitListening(playground);
+    auto *list = playground.find<QListView>(u"conversationList"_s);
+    const int before = list->model()->rowCount();
+    QTest::keyClick(playground.window.get(), Qt::Key_N, Qt::ControlModifier);
+    QTRY_COMPARE(list->model()->rowCount(), before + 1);
+    auto *composer = playground.find<QPlainTextEdit>(u"composer"_s);
+    playground.find<QPlainTextEdit>(u"systemPrompt"_s)->setFocus();
+    QTest::keyClick(playground.window.get(), Qt::Key_L, Qt::ControlModifier);
+    QTRY_VERIFY(composer->hasFocus());
+}
+
+QTEST_MAIN(TestMainWindow)
+#include "tst_mainwindow.moc"

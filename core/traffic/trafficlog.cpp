@@ -88,11 +88,14 @@ int TrafficLog::capacity() const
 
 void TrafficLog::setCapacity(int capacity)
 {
-    QMutexLocker lock(&m_shared->mutex);
-    m_shared->capacity = std::max(1, capacity);
-    while (m_shared->ring.size() > size_t(m_shared->capacity)) {
-        m_shared->ring.pop_front();
+    {
+        QMutexLocker lock(&m_shared->mutex);
+        m_shared->capacity = std::max(1, capacity);
+        while (m_shared->ring.size() > size_t(m_shared->capacity)) {
+            m_shared->ring.pop_front();
+        }
     }
+    Q_EMIT capacityChanged(std::max(1, capacity));
 }
 
 QList<quint64> TrafficLog::ids() const

@@ -43,6 +43,8 @@ Q_SIGNALS:
     void exchangeAdded(quint64 id);
     void exchangeChanged(quint64 id);
     void cleared();
+    // On the caller's thread; exchanges beyond the new capacity have already left the ring.
+    void capacityChanged(int capacity);
 
 private:
     struct Shared;

@@ -5,6 +5,8 @@
 
 #include <QtCore/QLocale>
 
+#include <limits>
+
 namespace Switchboard::Core {
 
 using namespace Qt::StringLiterals;
@@ -45,6 +47,7 @@ TrafficTableModel::TrafficTableModel(TrafficLog &log, QObject *parent)
     connect(&log, &TrafficLog::exchangeAdded, this, &TrafficTableModel::onAdded);
     connect(&log, &TrafficLog::exchangeChanged, this, &TrafficTableModel::onChanged);
     connect(&log, &TrafficLog::cleared, this, &TrafficTableModel::onCleared);
+    connect(&log, &TrafficLog::capacityChanged, this, &TrafficTableModel::onCapacityChanged);
     for (const quint64 id : log.ids()) {
         if (auto summary = log.summary(id)) {
             m_rows.append(*summary);
@@ -113,6 +116,22 @@ void TrafficTableModel::onCleared()
     beginResetModel();
     m_rows.clear();
     endResetModel();
+}
+
+void TrafficTableModel::onCapacityChanged()
+{
+    // A smaller ring dropped its oldest exchanges at once; their rows leave from the top.
+    const QList<quint64> ids = m_log.ids();
+    const quint64 oldestKept = ids.isEmpty() ? std::numeric_limits<quint64>::max() : ids.first();
+    qsizetype gone = 0;
+    while (gone < m_rows.size() && m_rows.at(gone).id < oldestKept) {
+        ++gone;
+    }
+    if (gone > 0) {
+        beginRemoveRows({}, 0, int(gone) - 1);
+        m_rows.remove(0, gone);
+        endRemoveRows();
+    }
 }
 
 QString TrafficTableModel::text(const ExchangeSummary &exchange, int column) const

@@ -53,6 +53,7 @@ private:
     void onAdded(quint64 id);
     void onChanged(quint64 id);
     void onCleared();
+    void onCapacityChanged();
     QString text(const ExchangeSummary &exchange, int column) const;
 
     TrafficLog &m_log;

@@ -7,11 +7,13 @@
 #include "server/servercontroller.h"
 #include "traffic/traffictablemodel.h"
 
+#include <QtCore/QDir>
 #include <QtCore/QFileInfo>
 #include <QtCore/QTextStream>
 #include <QtCore/QTimer>
 #include <QtGui/QPixmap>
 #include <QtWidgets/QApplication>
+#include <QtWidgets/QTabWidget>
 #include <QtWidgets/QTableView>
 
 namespace Switchboard::App {
@@ -20,7 +22,7 @@ using namespace Qt::StringLiterals;
 
 namespace {
 
-constexpr auto Prompt =
+const auto Prompt =
     u"Say exactly: Here is one way to reverse a string in Python:\n\n```python\ndef reverse(text: str) -> str:\n"
     u"    return text[::-1]\n```\n\nThe slice walks the string from the end with a step of -1."_s;
 
@@ -54,6 +56,7 @@ Screenshotter::Screenshotter(Ui::MainWindow &window, Core::ChatSession &session,
 void Screenshotter::ask()
 {
     m_asked = true;
+    m_window.resize(1360, 980);
     Core::ChatSettings settings = m_session.settings();
     settings.model = u"claude-sonnet-4-5"_s;
     settings.temperature = 0.7;
@@ -68,11 +71,16 @@ void Screenshotter::capture()
     // The chat's exchange, selected, so the inspector shows its timeline.
     if (auto *table = m_window.inspector()->findChild<QTableView *>(u"inspectorTable"_s)) {
         for (int row = table->model()->rowCount() - 1; row >= 0; --row) {
-            if (table->model()->index(row, Core::TrafficTableModel::PathColumn).data().toString() == u"/v1/messages"_s) {
+            if (table->model()->index(row, Core::TrafficTableModel::PathColumn).data().toString() ==
+                u"/v1/messages"_s) {
                 table->selectRow(row);
                 break;
             }
         }
+    }
+    // The timeline is what the inspector is for.
+    if (auto *detail = m_window.inspector()->findChild<QTabWidget *>(u"inspectorDetail"_s)) {
+        detail->setCurrentIndex(2);
     }
     QApplication::processEvents();
     const QFileInfo file(m_path);

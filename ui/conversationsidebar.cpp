@@ -50,6 +50,8 @@ ConversationSidebar::ConversationSidebar(Core::ChatSession &session, QWidget *pa
     m_list->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_list->setContextMenuPolicy(Qt::CustomContextMenu);
     m_list->setUniformItemSizes(true);
+    m_list->setTextElideMode(Qt::ElideRight);
+    m_list->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
     connect(m_list, &QListView::customContextMenuRequested, this, &ConversationSidebar::showMenu);
     connect(m_list->selectionModel(), &QItemSelectionModel::currentChanged, this, [this](const QModelIndex &current) {
         const qint64 id = current.data(ConversationListModel::IdRole).toLongLong();

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "chat/chatmessage.h"
+#include "chat/chatmessagemodel.h"
 #include "chat/chatsession.h"
 #include "chat/conversationstore.h"
 #include "chatview.h"
@@ -47,7 +48,9 @@ struct Playground
             qFatal("cannot open the store: %s", qPrintable(store.lastError()));
         }
         session = std::make_unique<Core::ChatSession>(store, client);
-        session->restore(Core::ChatSettings{u"claude-test"_s});
+        Core::ChatSettings defaults;
+        defaults.model = u"claude-test"_s;
+        session->restore(defaults);
         window = std::make_unique<Ui::MainWindow>(*session, server, traffic, settings);
         server.start(QHostAddress(QHostAddress::LocalHost), 0);
         window->show();
@@ -267,7 +270,7 @@ void TestMainWindow::inspector_showsBothLegsAndTheTimeline()
     QTRY_VERIFY(timeline->topLevelItemCount() > 3);
     QStringList types;
     for (int i = 0; i < timeline->topLevelItemCount(); ++i) {
-        types << timeline->topLevelItem(i)->text(1);
+        types << timeline->topLevelItem(i)->text(2); // offset, gap, event, data
     }
     QCOMPARE(types.first(), u"message_start"_s);
     QCOMPARE(types.last(), u"message_stop"_s);

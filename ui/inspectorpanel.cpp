@@ -255,6 +255,11 @@ void InspectorPanel::buildFilterRow()
     // Typing "1000" must not pass through a capacity of 1 and drop all but one exchange.
     m_capacity->setKeyboardTracking(false);
     connect(m_capacity, &QSpinBox::valueChanged, this, [this](int capacity) { m_log.setCapacity(capacity); });
+    // Settings or another view may resize the ring too.
+    connect(&m_log, &Core::TrafficLog::capacityChanged, m_capacity, [this](int capacity) {
+        const QSignalBlocker blocker(m_capacity);
+        m_capacity->setValue(capacity);
+    });
 
     m_export = new QToolButton(this);
     describe(m_export, u"inspectorExport"_s, tr("Export"),
@@ -593,6 +598,8 @@ void InspectorPanel::refreshDetail()
     if (!sameExchange) {
         m_shownText.clear();
         m_shownDiffKey.clear();
+        m_clientRequestText.clear();
+        m_upstreamRequestAttempts = -1;
     }
     m_shownId = id;
     showRecord(*record, sameExchange);
@@ -604,6 +611,8 @@ void InspectorPanel::clearDetail(const QString &message)
     m_shownId = 0;
     m_shownText.clear();
     m_shownDiffKey.clear();
+    m_clientRequestText.clear();
+    m_upstreamRequestAttempts = -1;
     const QString text =
         message.isEmpty() ? tr("Select an exchange to see its request, response and timeline.") : message;
     for (QPlainTextEdit *view : {m_requestView, m_responseView, m_upstreamView}) {
@@ -643,7 +652,10 @@ void InspectorPanel::setViewText(QPlainTextEdit *view, const QString &text)
 
 void InspectorPanel::showRecord(const ExchangeRecord &record, bool sameExchange)
 {
-    setViewText(m_requestView, formatMessage(record.clientRequest));
+    if (m_clientRequestText.isEmpty()) {
+        m_clientRequestText = formatMessage(record.clientRequest);
+    }
+    setViewText(m_requestView, m_clientRequestText);
     setViewText(m_responseView,
                 record.clientResponse.present ? formatMessage(record.clientResponse) : tr("(no response yet)"));
 
@@ -660,7 +672,11 @@ void InspectorPanel::showRecord(const ExchangeRecord &record, bool sameExchange)
         if (!record.upstreamError.isEmpty()) {
             upstream += tr("Error: %1").arg(record.upstreamError) + u'\n';
         }
-        upstream += u"\n── "_s + tr("Request sent upstream") + u" ──\n"_s + formatMessage(record.upstreamRequest);
+        if (m_upstreamRequestAttempts != record.upstreamAttempts) {
+            m_upstreamRequestText = formatMessage(record.upstreamRequest);
+            m_upstreamRequestAttempts = record.upstreamAttempts;
+        }
+        upstream += u"\n── "_s + tr("Request sent upstream") + u" ──\n"_s + m_upstreamRequestText;
         upstream +=
             u"\n\n── "_s + tr("Backend response") + u" ──\n"_s +
             (record.upstreamResponse.present ? formatMessage(record.upstreamResponse) : tr("(no response yet)"));

@@ -124,6 +124,11 @@ private:
     // ten times a second, and only what grew is redrawn.
     quint64 m_shownId = 0;
     QString m_shownDiffKey;
+    // Requests do not change once sent (a retry counts as a new upstream request), and indenting a
+    // large one ten times a second would be the refresh's main cost.
+    QString m_clientRequestText;
+    QString m_upstreamRequestText;
+    int m_upstreamRequestAttempts = -1;
     QHash<QPlainTextEdit *, QString> m_shownText;
     QTimer m_refreshTimer;
     // The table scrolls to each new row while it was at the bottom with nothing selected.

@@ -4,6 +4,7 @@
 #include "inspectorpanel.h"
 #include "traffic/exchangetap.h"
 #include "traffic/trafficlog.h"
+#include "traffic/traffictablemodel.h"
 
 #include <QtCore/QFile>
 #include <QtCore/QJsonArray>
@@ -302,7 +303,7 @@ void TestInspectorPanel::detail_refreshesWhileStreamIsOpen()
     auto tap = beginStreamed(*m_log);
     tap->responseBody(frame(ClientEvents.at(0).first, ClientEvents.at(0).second));
     QTRY_COMPARE(table()->model()->rowCount(), 1);
-    QCOMPARE(table()->model()->index(0, 0).data(Qt::UserRole + 2).toString(), u"2xx"_s);
+    QCOMPARE(table()->model()->index(0, 0).data(TrafficTableModel::StatusClassRole).toString(), u"2xx"_s);
     selectRow(0);
     showTab(u"SSE timeline"_s);
     auto *timeline = child<QTreeWidget>(u"inspectorTimeline"_s);
@@ -466,13 +467,15 @@ void TestInspectorPanel::capacity_dropsOldestRows()
         addJson(*m_log, u"127.0.0.1"_s, "/v1/messages/count_tokens", 200);
     }
     QTRY_COMPARE(table()->model()->rowCount(), 5);
-    const quint64 newest = table()->model()->index(4, 0).data(Qt::UserRole + 1).toULongLong();
+    const quint64 newest = table()->model()->index(4, 0).data(TrafficTableModel::ExchangeIdRole).toULongLong();
     auto *capacity = child<QSpinBox>(u"inspectorCapacity"_s);
     QCOMPARE(capacity->value(), m_log->capacity());
     capacity->setValue(2);
     QCOMPARE(m_log->capacity(), 2);
     QTRY_COMPARE(table()->model()->rowCount(), 2);
-    QCOMPARE(table()->model()->index(1, 0).data(Qt::UserRole + 1).toULongLong(), newest);
+    QCOMPARE(table()->model()->index(1, 0).data(TrafficTableModel::ExchangeIdRole).toULongLong(), newest);
+    m_log->setCapacity(300); // the spin box follows a change made elsewhere
+    QCOMPARE(capacity->value(), 300);
 }
 
 void TestInspectorPanel::clear_emptiesTableAndDetail()

@@ -51,12 +51,16 @@ int runGui(const CommandLine &options, QSettings &settings)
     }
     Core::TrafficLog traffic(settings.value(u"inspector/capacity"_s, Core::TrafficLog::DefaultCapacity).toInt());
     Core::ServerController server(*config, &traffic);
+    server.setApiKeyPath(options.apiKeyPath);
     Core::MessagesClient client;
     client.setApiKey(config->access.apiKey);
     Core::ChatSession session(store, client);
     session.restore(Core::ChatSettings{});
 
     Ui::MainWindow window(session, server, traffic, settings);
+    if (*notice && !config->access.apiKey.isEmpty() && (*notice)->contains(QString::fromUtf8(config->access.apiKey))) {
+        window.showNewApiKey(config->access.apiKey, options.apiKeyPath); // generated just now
+    }
     QObject::connect(&server, &Core::ServerController::stateChanged, &window, [&server, &options](auto state) {
         if (state == Core::ServerController::State::Listening) {
             std::fprintf(stdout, "Listening on %s\n", server.baseUrl().toString().toUtf8().constData());

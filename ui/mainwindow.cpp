@@ -13,6 +13,7 @@
 #include <QtCore/QSettings>
 #include <QtGui/QAction>
 #include <QtGui/QCloseEvent>
+#include <QtWidgets/QMessageBox>
 #include <QtWidgets/QSplitter>
 #include <QtWidgets/QStatusBar>
 #include <QtWidgets/QToolBar>
@@ -67,6 +68,14 @@ MainWindow::MainWindow(Core::ChatSession &session, Core::ServerController &serve
     toolbar->addWidget(m_status);
 
     connect(&server, &Core::ServerController::stateChanged, this, &MainWindow::onServerState);
+    connect(&server, &Core::ServerController::backendHealthChanged, this, [this](const QByteArray &backend, bool down) {
+        updateStatusText();
+        statusBar()->showMessage(down ? tr("Backend “%1” is down: its requests fail at once until it answers again")
+                                            .arg(QString::fromUtf8(backend))
+                                      : tr("Backend “%1” is back").arg(QString::fromUtf8(backend)),
+                                 10000);
+    });
+    connect(&server, &Core::ServerController::apiKeyCreated, this, &MainWindow::showNewApiKey);
     connect(m_inspector, &InspectorPanel::openInPlayground, this, [this](const QByteArray &body) {
         if (m_session.importRequest(body) == 0) {
             statusBar()->showMessage(tr("That request has no messages to open"), 5000);
@@ -99,25 +108,50 @@ void MainWindow::addShortcuts()
     shortcut(QKeySequence(Qt::CTRL | Qt::Key_Return), tr("Send"), [this] { m_chat->sendComposer(); });
 }
 
+void MainWindow::updateStatusText()
+{
+    QString text;
+    switch (m_server.state()) {
+    case State::Listening:
+        text = tr("● Listening %1").arg(m_server.baseUrl().authority());
+        break;
+    case State::Starting:
+        text = tr("○ Starting…");
+        break;
+    case State::Stopped:
+        text = tr("○ Stopped");
+        break;
+    case State::Failed:
+        text = tr("✕ Not running");
+        break;
+    }
+    const QList<QByteArray> down = m_server.downBackends();
+    if (!down.isEmpty()) {
+        QStringList names;
+        for (const QByteArray &name : down) {
+            names << QString::fromUtf8(name);
+        }
+        text += tr(" · ⚠ down: %1").arg(names.join(u", "_s));
+    }
+    m_status->setText(text);
+}
+
 void MainWindow::onServerState()
 {
+    updateStatusText();
     const QUrl base = m_server.baseUrl();
     switch (m_server.state()) {
     case State::Listening:
-        m_status->setText(tr("● Listening %1").arg(base.authority()));
         m_session.client().setBaseUrl(base);
+        m_session.client().setApiKey(m_server.apiKey());
         m_inspector->setBaseUrl(base.toString());
         statusBar()->showMessage(tr("Serving the Anthropic Messages API at %1").arg(base.toString()));
         m_parameters->refreshModels();
         break;
     case State::Starting:
-        m_status->setText(tr("○ Starting…"));
-        break;
     case State::Stopped:
-        m_status->setText(tr("○ Stopped"));
         break;
     case State::Failed:
-        m_status->setText(tr("✕ Not running"));
         statusBar()->showMessage(tr("The server could not listen on %1:%2: %3")
                                      .arg(m_server.host().toString())
                                      .arg(m_server.requestedPort())
@@ -134,6 +168,20 @@ void MainWindow::showServerDialog()
         m_settings.setValue(u"server/port"_s, port);
     });
     dialog.exec();
+}
+
+void MainWindow::showNewApiKey(const QByteArray &key, const QString &path)
+{
+    auto *box = new QMessageBox(QMessageBox::Information, tr("Switchboard's API key"),
+                                tr("Clients must now send this key as x-api-key or Authorization: Bearer. It is "
+                                   "shown once; it is kept in %1.")
+                                    .arg(path),
+                                QMessageBox::Ok, this);
+    box->setObjectName(u"apiKeyNotice"_s);
+    box->setInformativeText(QString::fromUtf8(key));
+    box->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    box->open();
 }
 
 void MainWindow::restoreLayout()

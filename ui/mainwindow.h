@@ -35,12 +35,15 @@ public:
     InspectorPanel *inspector() const { return m_inspector; }
     ParametersPanel *parameters() const { return m_parameters; }
     void showServerDialog();
+    // Switchboard's own key, just generated: shown once, with where it is kept.
+    void showNewApiKey(const QByteArray &key, const QString &path);
 
 protected:
     void closeEvent(QCloseEvent *event) override;
 
 private:
     void onServerState();
+    void updateStatusText();
     void saveLayout();
     void restoreLayout();
     void addShortcuts();

@@ -11,6 +11,7 @@
 #include <QtCore/QString>
 #include <QtCore/QUrl>
 
+#include <functional>
 #include <vector>
 
 namespace Switchboard::Core {
@@ -47,6 +48,9 @@ struct GatewayConfig
     std::vector<BackendConfig> backends;
     std::vector<RouteConfig> routes; // first match wins
     AccessOptions access;
+    // Told when a backend's breaker opens (down) or closes again, on the gateway's thread. Not part
+    // of the file format: the window sets it to show backends that are down.
+    std::function<void(const QByteArray &backend, bool down)> healthObserver;
 
     // The simulator answers every model: what runs when nothing is configured.
     static GatewayConfig simulatorOnly();

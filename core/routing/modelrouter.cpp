@@ -15,14 +15,17 @@ namespace {
 
 // Servers get the same protections whatever their protocol: the breaker sees every connection
 // attempt, retries happen inside a held slot, and the slot limit is outermost.
-std::unique_ptr<Backend> protect(std::unique_ptr<Backend> server, const BackendPolicy &policy)
+std::unique_ptr<Backend> protect(std::unique_ptr<Backend> server, const BackendPolicy &policy,
+                                 const BreakerBackend::HealthObserver &observer)
 {
-    auto broken = std::make_unique<BreakerBackend>(std::move(server), policy.breakerFailures, policy.breakerOpen);
+    auto broken =
+        std::make_unique<BreakerBackend>(std::move(server), policy.breakerFailures, policy.breakerOpen, observer);
     auto retried = std::make_unique<RetryingBackend>(std::move(broken), policy.retries, policy.maxRetryAfter);
     return std::make_unique<LimitedBackend>(std::move(retried), policy.maxConcurrent, policy.maxQueued);
 }
 
-std::unique_ptr<Backend> makeBackend(const BackendConfig &config, HttpClient &client)
+std::unique_ptr<Backend> makeBackend(const BackendConfig &config, HttpClient &client,
+                                     const BreakerBackend::HealthObserver &observer)
 {
     switch (config.kind) {
     case BackendConfig::Kind::OpenAi:
@@ -30,13 +33,13 @@ std::unique_ptr<Backend> makeBackend(const BackendConfig &config, HttpClient &cl
             std::make_unique<OpenAiBackend>(OpenAiBackendOptions{config.name, config.url, config.apiKey, config.headers,
                                                                  config.thinkingStyle, config.timeouts},
                                             client),
-            config.policy);
+            config.policy, observer);
     case BackendConfig::Kind::Anthropic:
         return protect(
             std::make_unique<AnthropicBackend>(
                 AnthropicBackendOptions{config.name, config.url, config.apiKey, config.headers, config.timeouts},
                 client),
-            config.policy);
+            config.policy, observer);
     case BackendConfig::Kind::Simulator: {
         SimulatorOptions options;
         options.name = config.name;
@@ -68,7 +71,7 @@ std::unique_ptr<ModelRouter> ModelRouter::fromConfig(const GatewayConfig &config
 {
     std::vector<std::unique_ptr<Backend>> backends;
     for (const auto &backend : config.backends) {
-        backends.push_back(makeBackend(backend, client));
+        backends.push_back(makeBackend(backend, client, config.healthObserver));
     }
     return std::make_unique<ModelRouter>(std::move(backends), config.routes);
 }

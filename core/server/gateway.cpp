@@ -110,7 +110,14 @@ QUrl Gateway::baseUrl() const
 {
     QUrl url;
     url.setScheme(QStringLiteral("http"));
-    url.setHost(m_http->serverAddress().toString());
+    // Listening on every address: this machine's own clients (the window's chat) use loopback.
+    QHostAddress address = m_http->serverAddress();
+    if (address == QHostAddress::AnyIPv4 || address == QHostAddress::Any) {
+        address = QHostAddress::LocalHost;
+    } else if (address == QHostAddress::AnyIPv6) {
+        address = QHostAddress::LocalHostIPv6;
+    }
+    url.setHost(address.toString());
     url.setPort(m_http->serverPort());
     return url;
 }

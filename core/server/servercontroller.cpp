@@ -2,6 +2,8 @@
 #include "servercontroller.h"
 
 #include "gatewaythread.h"
+#include "security/apikeystore.h"
+#include "security/redactor.h"
 #include "traffic/trafficlog.h"
 
 #include <QtCore/QDeadlineTimer>
@@ -13,6 +15,12 @@ ServerController::ServerController(GatewayConfig config, TrafficLog *traffic, QO
     , m_config(std::move(config))
     , m_traffic(traffic)
 {
+    // The breaker reports on the gateway's thread; this object outlives that thread (its destructor
+    // waits for it), so a queued call to it is safe.
+    m_config.healthObserver = [this](const QByteArray &backend, bool down) {
+        QMetaObject::invokeMethod(
+            this, [this, backend, down] { onBackendHealth(backend, down); }, Qt::QueuedConnection);
+    };
     if (m_traffic) {
         connect(m_traffic, &TrafficLog::exchangeAdded, this, [this] {
             ++m_requests;
@@ -36,6 +44,15 @@ void ServerController::setState(State state)
     Q_EMIT stateChanged(state);
 }
 
+void ServerController::onBackendHealth(const QByteArray &backend, bool down)
+{
+    m_down.removeAll(backend);
+    if (down) {
+        m_down.append(backend);
+    }
+    Q_EMIT backendHealthChanged(backend, down);
+}
+
 void ServerController::start(const QHostAddress &host, quint16 port)
 {
     m_host = host;
@@ -49,11 +66,40 @@ void ServerController::start(const QHostAddress &host, quint16 port)
     launch();
 }
 
+bool ServerController::secureFor(const QHostAddress &host)
+{
+    if (host.isLoopback()) {
+        return true;
+    }
+    // Anyone on the network could call (and spend) otherwise.
+    m_config.access.requireKey = true;
+    if (!m_config.access.apiKey.isEmpty()) {
+        return true;
+    }
+    const auto stored = ApiKeyStore::loadOrCreate(m_apiKeyPath.isEmpty() ? ApiKeyStore::defaultPath() : m_apiKeyPath);
+    if (!stored) {
+        m_error =
+            tr("listening beyond this machine needs an API key, and none could be stored: %1").arg(stored.error());
+        setState(State::Failed);
+        return false;
+    }
+    m_config.access.apiKey = stored->value;
+    Redactor::registerSecret(stored->value);
+    if (stored->created) {
+        Q_EMIT apiKeyCreated(stored->value, m_apiKeyPath.isEmpty() ? ApiKeyStore::defaultPath() : m_apiKeyPath);
+    }
+    return true;
+}
+
 void ServerController::launch()
 {
+    if (!secureFor(m_host)) {
+        return;
+    }
     m_error.clear();
     m_baseUrl.clear();
     m_connections = 0;
+    m_down.clear(); // a new gateway starts with closed breakers
     setState(State::Starting);
     auto *thread = new GatewayThread(m_config, m_host, m_port, this);
     thread->setTrafficLog(m_traffic);

@@ -35,6 +35,9 @@ public:
     ServerController(GatewayConfig config, TrafficLog *traffic, QObject *parent = nullptr);
     ~ServerController() override;
 
+    // Where Switchboard's own key is kept (ApiKeyStore). Listening beyond loopback requires the key;
+    // one is generated there if the configuration has none (apiKeyCreated() then shows it once).
+    void setApiKeyPath(const QString &path) { m_apiKeyPath = path; }
     // Starts on `host`:`port` (0: any free port); a running server is stopped first.
     void start(const QHostAddress &host, quint16 port);
     // Answers under way get `drain` to finish.
@@ -49,15 +52,21 @@ public:
     QString errorString() const { return m_error; }
     QByteArray apiKey() const { return m_config.access.apiKey; }
     int openConnections() const { return m_connections; }
+    // Backends whose breaker is open: requests to them fail at once until one probe succeeds.
+    QList<QByteArray> downBackends() const { return m_down; }
     qint64 requestsServed() const { return m_requests; }
 
 Q_SIGNALS:
     void stateChanged(Core::ServerController::State state);
     void countsChanged();
+    void backendHealthChanged(const QByteArray &backend, bool down);
+    void apiKeyCreated(const QByteArray &key, const QString &path);
 
 private:
     void launch();
+    bool secureFor(const QHostAddress &host);
     void setState(State state);
+    void onBackendHealth(const QByteArray &backend, bool down);
 
     GatewayConfig m_config;
     TrafficLog *m_traffic;
@@ -70,6 +79,8 @@ private:
     QString m_error;
     int m_connections = 0;
     qint64 m_requests = 0;
+    QList<QByteArray> m_down;
+    QString m_apiKeyPath;
 };
 
 } // namespace Switchboard::Core

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: MIT
+#include "apiclient.h"
 #include "chat/chatmessage.h"
 #include "chat/chatmessagemodel.h"
 #include "chat/chatsession.h"
@@ -17,6 +18,7 @@
 #include <QtCore/QJsonObject>
 #include <QtCore/QSettings>
 #include <QtCore/QTemporaryDir>
+#include <QtTest/QSignalSpy>
 #include <QtTest/QTest>
 #include <QtWidgets/QApplication>
 #include <QtWidgets/QCheckBox>
@@ -25,6 +27,7 @@
 #include <QtWidgets/QLabel>
 #include <QtWidgets/QListView>
 #include <QtWidgets/QListWidget>
+#include <QtWidgets/QMessageBox>
 #include <QtWidgets/QPlainTextEdit>
 #include <QtWidgets/QPushButton>
 #include <QtWidgets/QTableView>
@@ -110,6 +113,8 @@ private Q_SLOTS:
     void inspector_showsBothLegsAndTheTimeline();
     void conversations_surviveARestart();
     void shortcuts_newConversationAndFocus();
+    void backendDown_showsInTheToolbar();
+    void listeningBeyondLoopback_generatesAKeyShownOnce();
 
 private:
     void waitListening(Playground &playground);
@@ -308,6 +313,64 @@ void TestMainWindow::shortcuts_newConversationAndFocus()
     playground.find<QPlainTextEdit>(u"systemPrompt"_s)->setFocus();
     QTest::keyClick(playground.window.get(), Qt::Key_L, Qt::ControlModifier);
     QTRY_VERIFY(composer->hasFocus());
+}
+
+void TestMainWindow::backendDown_showsInTheToolbar()
+{
+    Core::GatewayConfig config = TestGateway::openAi("http://127.0.0.1:1"); // nothing listens there
+    config.backends.front().policy.breakerFailures = 1;
+    config.backends.front().policy.retries = 0;
+    Playground playground(m_dir->path(), config);
+    waitListening(playground);
+    send(playground, u"Hello?"_s);
+    QTRY_VERIFY(!playground.session->isBusy() && playground.session->messages()->rowCount() == 2);
+    const Core::ChatMessage reply = playground.session->messages()->messages().last();
+    QCOMPARE(reply.state, Core::ChatMessage::State::Failed);
+    QVERIFY(!reply.errorType.isEmpty());
+    auto *error = playground.find<Ui::ChatView>(u"chatView"_s)->messageAt(1)->findChild<QLabel *>(u"messageError"_s);
+    QTRY_VERIFY(error->isVisible() && error->text().startsWith(reply.errorType));
+    auto *status = playground.find<QToolButton>(u"serverStatus"_s);
+    QTRY_VERIFY2(status->text().contains(u"down: fake"_s), qPrintable(status->text()));
+    QCOMPARE(playground.server.downBackends(), QList<QByteArray>{"fake"});
+}
+
+void TestMainWindow::listeningBeyondLoopback_generatesAKeyShownOnce()
+{
+    Playground playground(m_dir->path(), TestGateway::simulator());
+    waitListening(playground);
+    playground.server.setApiKeyPath(m_dir->filePath(u"api-key"_s));
+    QSignalSpy created(&playground.server, &Core::ServerController::apiKeyCreated);
+    QSignalSpy states(&playground.server, &Core::ServerController::stateChanged);
+    const auto listeningAgain = [&states] {
+        for (const auto &arguments : std::as_const(states)) {
+            if (arguments.first().value<Core::ServerController::State>() == Core::ServerController::State::Listening) {
+                return true;
+            }
+        }
+        return false;
+    };
+    playground.server.start(QHostAddress(QHostAddress::AnyIPv4), 0);
+    QTRY_COMPARE(created.count(), 1);
+    QTRY_VERIFY(listeningAgain());
+    QTRY_VERIFY(playground.window->findChild<QMessageBox *>(u"apiKeyNotice"_s));
+    const QByteArray key = created.first().first().toByteArray();
+    QVERIFY(playground.window->findChild<QMessageBox *>(u"apiKeyNotice"_s)
+                ->informativeText()
+                .contains(QString::fromUtf8(key)));
+    waitListening(playground);
+
+    // The window's own chat carries the key; a client without it is refused.
+    send(playground, u"Say exactly: with key"_s);
+    QTRY_VERIFY(!playground.session->isBusy() && playground.session->messages()->rowCount() == 2);
+    QCOMPARE(playground.session->messages()->messages().last().text, u"with key"_s);
+    ApiClient anonymous(playground.server.baseUrl());
+    QCOMPARE(anonymous.get("/v1/models").status, 401);
+
+    // A restart keeps the key it has: it is not shown again.
+    states.clear();
+    playground.server.start(QHostAddress(QHostAddress::AnyIPv4), 0);
+    QTRY_VERIFY(listeningAgain());
+    QCOMPARE(created.count(), 1);
 }
 
 QTEST_MAIN(TestMainWindow)

@@ -45,10 +45,12 @@ public:
 
 } // namespace
 
-BreakerBackend::BreakerBackend(std::unique_ptr<Backend> inner, int failures, std::chrono::milliseconds openFor)
+BreakerBackend::BreakerBackend(std::unique_ptr<Backend> inner, int failures, std::chrono::milliseconds openFor,
+                               HealthObserver observer)
     : m_inner(std::move(inner))
     , m_threshold(failures)
     , m_openFor(openFor)
+    , m_observer(std::move(observer))
 {}
 
 BreakerBackend::~BreakerBackend() = default;
@@ -84,6 +86,9 @@ void BreakerBackend::recordOutcome(const ApiError *failure)
             if (!m_open) {
                 qCWarning(lcBreaker) << "backend" << name() << "is down after" << m_consecutiveFailures
                                      << "failed connection attempts";
+                if (m_observer) {
+                    m_observer(name(), true);
+                }
             }
             m_open = true;
             m_openUntil = QDeadlineTimer(m_openFor);
@@ -92,6 +97,9 @@ void BreakerBackend::recordOutcome(const ApiError *failure)
     }
     if (m_open) {
         qCInfo(lcBreaker) << "backend" << name() << "is back";
+        if (m_observer) {
+            m_observer(name(), false);
+        }
     }
     m_consecutiveFailures = 0;
     m_open = false;

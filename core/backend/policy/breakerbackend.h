@@ -6,6 +6,7 @@
 #include <QtCore/QDeadlineTimer>
 
 #include <chrono>
+#include <functional>
 
 namespace Switchboard::Core {
 
@@ -15,7 +16,11 @@ namespace Switchboard::Core {
 class BreakerBackend final : public Backend
 {
 public:
-    BreakerBackend(std::unique_ptr<Backend> inner, int failures, std::chrono::milliseconds openFor);
+    // Called on the gateway's thread when the backend goes down or comes back (the window shows it).
+    using HealthObserver = std::function<void(const QByteArray &backend, bool down)>;
+
+    BreakerBackend(std::unique_ptr<Backend> inner, int failures, std::chrono::milliseconds openFor,
+                   HealthObserver observer = {});
     ~BreakerBackend() override;
 
     QByteArray name() const override { return m_inner->name(); }
@@ -36,6 +41,7 @@ private:
     QDeadlineTimer m_openUntil{QDeadlineTimer::Forever};
     bool m_open = false;
     bool m_probing = false;
+    HealthObserver m_observer;
 };
 
 } // namespace Switchboard::Core

@@ -18,6 +18,7 @@
 #include <QtWidgets/QStatusBar>
 #include <QtWidgets/QToolBar>
 #include <QtWidgets/QToolButton>
+#include <QtWidgets/QVBoxLayout>
 
 namespace Switchboard::Ui {
 
@@ -64,6 +65,18 @@ MainWindow::MainWindow(Core::ChatSession &session, Core::ServerController &serve
     connect(m_status, &QToolButton::clicked, this, &MainWindow::showServerDialog);
     auto *spacer = new QWidget(toolbar);
     spacer->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Preferred);
+    auto *showInspector = toolbar->addAction(tr("Inspector"));
+    showInspector->setObjectName(u"toggleInspector"_s);
+    showInspector->setCheckable(true);
+    showInspector->setChecked(true);
+    showInspector->setToolTip(tr("Show or hide the traffic inspector"));
+    connect(showInspector, &QAction::toggled, m_inspector, &QWidget::setVisible);
+    auto *detach = toolbar->addAction(tr("Detach inspector"));
+    detach->setObjectName(u"detachInspector"_s);
+    detach->setCheckable(true);
+    detach->setToolTip(tr("Move the inspector to its own window (for a second screen), or back"));
+    connect(detach, &QAction::toggled, this, &MainWindow::setInspectorDetached);
+    m_detach = detach;
     toolbar->addWidget(spacer);
     toolbar->addWidget(m_status);
 
@@ -86,7 +99,13 @@ MainWindow::MainWindow(Core::ChatSession &session, Core::ServerController &serve
     restoreLayout();
 }
 
-MainWindow::~MainWindow() = default;
+MainWindow::~MainWindow()
+{
+    if (m_inspectorWindow) {
+        m_main->addWidget(m_inspector); // the inspector is ours; its window goes alone
+        delete m_inspectorWindow;
+    }
+}
 
 void MainWindow::addShortcuts()
 {
@@ -170,6 +189,45 @@ void MainWindow::showServerDialog()
     dialog.exec();
 }
 
+void MainWindow::setInspectorDetached(bool detached)
+{
+    if (detached == (m_inspectorWindow != nullptr)) {
+        return;
+    }
+    if (detached) {
+        // A window of its own, for a second screen; closing it docks the inspector back.
+        m_inspectorWindow = new QWidget(nullptr, Qt::Window);
+        m_inspectorWindow->setObjectName(u"inspectorWindow"_s);
+        m_inspectorWindow->setWindowTitle(tr("Switchboard — Inspector"));
+        m_inspectorWindow->installEventFilter(this);
+        auto *layout = new QVBoxLayout(m_inspectorWindow);
+        layout->setContentsMargins(0, 0, 0, 0);
+        layout->addWidget(m_inspector);
+        m_inspector->show();
+        m_inspectorWindow->resize(1000, 600);
+        m_inspectorWindow->show();
+    } else {
+        // Back into the splitter before its window goes, which would otherwise take it along.
+        m_main->addWidget(m_inspector);
+        m_inspector->show();
+        QWidget *window = std::exchange(m_inspectorWindow, nullptr);
+        window->removeEventFilter(this);
+        window->hide();
+        window->deleteLater();
+    }
+    const QSignalBlocker block(m_detach);
+    m_detach->setChecked(detached);
+}
+
+bool MainWindow::eventFilter(QObject *watched, QEvent *event)
+{
+    if (watched == m_inspectorWindow && event->type() == QEvent::Close) {
+        setInspectorDetached(false);
+        return true;
+    }
+    return QMainWindow::eventFilter(watched, event);
+}
+
 void MainWindow::showNewApiKey(const QByteArray &key, const QString &path)
 {
     auto *box = new QMessageBox(QMessageBox::Information, tr("Switchboard's API key"),
@@ -208,6 +266,7 @@ void MainWindow::saveLayout()
 
 void MainWindow::closeEvent(QCloseEvent *event)
 {
+    setInspectorDetached(false);
     saveLayout();
     QMainWindow::closeEvent(event);
 }

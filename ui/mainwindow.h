@@ -3,6 +3,7 @@
 
 #include <QtWidgets/QMainWindow>
 
+class QAction;
 class QSettings;
 class QSplitter;
 class QToolButton;
@@ -35,11 +36,13 @@ public:
     InspectorPanel *inspector() const { return m_inspector; }
     ParametersPanel *parameters() const { return m_parameters; }
     void showServerDialog();
+    void setInspectorDetached(bool detached);
     // Switchboard's own key, just generated: shown once, with where it is kept.
     void showNewApiKey(const QByteArray &key, const QString &path);
 
 protected:
     void closeEvent(QCloseEvent *event) override;
+    bool eventFilter(QObject *watched, QEvent *event) override;
 
 private:
     void onServerState();
@@ -58,6 +61,8 @@ private:
     QSplitter *m_top;
     QSplitter *m_main;
     QToolButton *m_status;
+    QAction *m_detach = nullptr;
+    QWidget *m_inspectorWindow = nullptr; // while the inspector is detached
 };
 
 } // namespace Switchboard::Ui

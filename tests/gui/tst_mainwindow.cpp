@@ -7,6 +7,7 @@
 #include "chatview.h"
 #include "client/messagesclient.h"
 #include "fakebackend.h"
+#include "inspectorpanel.h"
 #include "mainwindow.h"
 #include "messagewidget.h"
 #include "server/servercontroller.h"
@@ -114,6 +115,7 @@ private Q_SLOTS:
     void conversations_surviveARestart();
     void shortcuts_newConversationAndFocus();
     void backendDown_showsInTheToolbar();
+    void inspector_detachesAndComesBack();
     void listeningBeyondLoopback_generatesAKeyShownOnce();
 
 private:
@@ -313,6 +315,23 @@ void TestMainWindow::shortcuts_newConversationAndFocus()
     playground.find<QPlainTextEdit>(u"systemPrompt"_s)->setFocus();
     QTest::keyClick(playground.window.get(), Qt::Key_L, Qt::ControlModifier);
     QTRY_VERIFY(composer->hasFocus());
+}
+
+void TestMainWindow::inspector_detachesAndComesBack()
+{
+    Playground playground(m_dir->path(), TestGateway::simulator());
+    waitListening(playground);
+    auto *inspector = playground.window->inspector();
+    QAction *detach = playground.window->findChild<QAction *>(u"detachInspector"_s);
+    QVERIFY(detach);
+    detach->trigger();
+    QTRY_VERIFY(inspector->window() != playground.window.get());
+    QCOMPARE(inspector->window()->objectName(), u"inspectorWindow"_s);
+    QTRY_VERIFY(inspector->isVisible());
+    inspector->window()->close(); // closing its window docks it again
+    QTRY_VERIFY(inspector->window() == playground.window.get());
+    QVERIFY(!detach->isChecked());
+    QTRY_VERIFY(inspector->isVisible());
 }
 
 void TestMainWindow::backendDown_showsInTheToolbar()

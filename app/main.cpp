@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "commandline.h"
+#include "eventloop/epolleventdispatcher.h"
 #include "filelimit.h"
 #include "guirunner.h"
 #include "headlessrunner.h"
@@ -25,6 +26,8 @@ int main(int argc, char **argv)
     }
     std::unique_ptr<QCoreApplication> application;
     if (headless) {
+        // The gateway runs on this thread; Qt's own dispatcher slows down with every open stream.
+        QCoreApplication::setEventDispatcher(new Core::EpollEventDispatcher);
         application = std::make_unique<QCoreApplication>(argc, argv);
     } else {
         application = std::make_unique<QApplication>(argc, argv);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "appsettings.h"
 #include "commandline.h"
+#include "eventloop/epolleventdispatcher.h"
 #include "filelimit.h"
 #include "guirunner.h"
 #include "headlessrunner.h"
@@ -30,6 +31,8 @@ int main(int argc, char **argv)
     }
     std::unique_ptr<QCoreApplication> application;
     if (headless) {
+        // The gateway runs on this thread; Qt's own dispatcher slows down with every open stream.
+        QCoreApplication::setEventDispatcher(new Core::EpollEventDispatcher);
         application = std::make_unique<QCoreApplication>(argc, argv);
     } else {
         application = std::make_unique<QApplication>(argc, argv);

@@ -238,6 +238,7 @@ if (!flag('skip-scale')) {
         clearInterval(sampler);
         scale[name] = {
             streams, ok: result.ok, errors: result.errors, stalls: result.stalls, maxGapMs: result.maxGapMs,
+            firstEventMs: result.firstEventMs,
             idleRssMb: round(idle.rssKb / 1024), peakRssMb: round(peak.rssKb / 1024), peakFds: peak.fds,
             kbPerStream: round((peak.rssKb - idle.rssKb) / streams),
             errorExamples: result.errorExamples,
@@ -336,8 +337,9 @@ if (scale.barrier256) {
     for (const [key, label] of [['simulatorStreams', 'simulator backend'], ['relayStreams', 'OpenAI backend (relayed)']]) {
         const s = scale[key];
         lines.push(`| ${s.streams} concurrent streams, ${label}, one token per second | ${s.kbPerStream} KB RSS per ` +
-                   `stream (${s.idleRssMb} → ${s.peakRssMb} MB); ${s.ok} completed, ${s.errors} failed, ${s.stalls} ` +
-                   `gaps over 2.5 s, longest gap ${s.maxGapMs} ms |`);
+                   `stream (${s.idleRssMb} → ${s.peakRssMb} MB); ${s.ok} completed, ${s.errors} failed; first event ` +
+                   `after ${round(s.firstEventMs?.p50)} ms (p50), ${round(s.firstEventMs?.max)} ms (max); then ` +
+                   `${s.stalls} gaps over 2.5 s, longest gap ${s.maxGapMs} ms |`);
     }
     lines.push('');
 }

@@ -11,8 +11,10 @@
 // time to first token is to the first content event with text (not to the headers). A response
 // counts as an error unless it is a 200 whose text is exactly N tokens (" w" each; or --text-bytes
 // long, for other backends, with --content as the user's message) and, for a
-// stream, ends properly (message_stop / [DONE]). With --stall-ms, any gap between events longer
-// than that is a stall. Prints one JSON object; with --samples, also every latency and TTFT (µs).
+// stream, ends properly (message_stop / [DONE]). With --stall-ms, any gap between two events of
+// a stream longer than that is a stall; the wait for a stream's first event (connecting, the
+// request, the backend's start) is reported on its own, as firstEventMs, and is not a gap. Prints
+// one JSON object; with --samples, also every latency and TTFT (µs).
 #include "benchnet.h"
 
 #include <netdb.h>
@@ -53,6 +55,7 @@ struct Stats
 {
     std::vector<double> latency;
     std::vector<double> ttft;
+    std::vector<double> firstEvent; // ms from the request's first byte to the stream's first event
     long errors = 0;
     long stalls = 0;
     double maxGapMs = 0;
@@ -127,7 +130,7 @@ public:
         resetResponse();
         m_active = true;
         m_started = Clock::now();
-        m_lastEvent = m_started;
+        m_sawEvent = false;
         m_out = m_request;
         flush();
     }
@@ -366,12 +369,18 @@ private:
     void onData(std::string_view line)
     {
         const auto now = Clock::now();
-        const double gapMs = std::chrono::duration<double, std::milli>(now - m_lastEvent).count();
-        m_lastEvent = now;
-        m_stats.maxGapMs = std::max(m_stats.maxGapMs, gapMs);
-        if (m_options.stallMs > 0 && gapMs > m_options.stallMs) {
-            ++m_stats.stalls;
+        if (!m_sawEvent) {
+            // Connection set-up and the backend's start, not a pause in a flowing stream.
+            m_sawEvent = true;
+            m_stats.firstEvent.push_back(std::chrono::duration<double, std::milli>(now - m_started).count());
+        } else {
+            const double gapMs = std::chrono::duration<double, std::milli>(now - m_lastEvent).count();
+            m_stats.maxGapMs = std::max(m_stats.maxGapMs, gapMs);
+            if (m_options.stallMs > 0 && gapMs > m_options.stallMs) {
+                ++m_stats.stalls;
+            }
         }
+        m_lastEvent = now;
         size_t text = 0;
         if (m_options.anthropic) {
             if (line.find("\"message_stop\"") != std::string_view::npos) {
@@ -443,6 +452,7 @@ private:
     bool m_finished = false;
     Clock::time_point m_started;
     Clock::time_point m_lastEvent;
+    bool m_sawEvent = false;
     bool m_headParsed = false;
     int m_status = 0;
     bool m_chunked = false;
@@ -603,9 +613,10 @@ int main(int argc, char **argv)
     }
     const double elapsed = std::chrono::duration<double>(Clock::now() - started).count();
     std::printf(R"({"requests":%ld,"ok":%zu,"errors":%ld,"seconds":%.3f,"rps":%.1f,"latencyUs":%s,"ttftUs":%s,)"
-                R"("maxGapMs":%.1f,"stalls":%ld,"errorExamples":[)",
+                R"("firstEventMs":%s,"maxGapMs":%.1f,"stalls":%ld,"errorExamples":[)",
                 sent, stats.latency.size(), stats.errors, elapsed, double(stats.latency.size()) / elapsed,
-                summary(stats.latency).c_str(), summary(stats.ttft).c_str(), stats.maxGapMs, stats.stalls);
+                summary(stats.latency).c_str(), summary(stats.ttft).c_str(), summary(stats.firstEvent).c_str(),
+                stats.maxGapMs, stats.stalls);
     for (size_t i = 0; i < stats.errorExamples.size(); ++i) {
         std::printf("%s\"%s\"", i ? "," : "", jsonEscape(stats.errorExamples[i]).c_str());
     }

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "httpclientconnection.h"
 
+#include "socketio.h"
+
 #include "traffic/exchangetap.h"
 
 #include <QtCore/QLoggingCategory>
@@ -116,8 +118,7 @@ void HttpClientConnection::sendRequest()
     }
     m_phase = Phase::AwaitingHead;
     armTimer(request.firstByteTimeout);
-    m_socket->write(out);
-    m_socket->flush(); // now, not on the next turn of the event loop
+    SocketIo::writeNow(*m_socket, out, !m_tls);
 }
 
 void HttpClientConnection::setPaused(bool paused)
@@ -138,7 +139,7 @@ void HttpClientConnection::onReadyRead()
     if (m_paused) {
         return;
     }
-    m_buffer.append(m_socket->readAll());
+    SocketIo::appendAvailable(*m_socket, m_buffer);
     if (!m_call) {
         if (m_phase == Phase::Idle && !m_buffer.isEmpty()) {
             qCInfo(lcClient) << "unexpected bytes on an idle connection; closing";

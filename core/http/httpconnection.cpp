@@ -8,6 +8,7 @@
 #include "httpresponder.h"
 #include "httpstatus.h"
 #include "security/redactor.h"
+#include "socketio.h"
 
 #include <QtCore/QDateTime>
 #include <QtCore/QLoggingCategory>
@@ -110,7 +111,7 @@ void HttpConnection::onReadyRead()
         m_socket->readAll(); // a closing connection reads nothing more, but must drain to see EOF
         return;
     }
-    m_input.append(m_socket->readAll());
+    SocketIo::appendAvailable(*m_socket, m_input);
     if (m_exchange != 0) {
         // Bytes sent ahead while a response is in progress wait here, up to a bound.
         if (m_input.size() > m_limits.maxPipelinedBytes) {
@@ -420,9 +421,8 @@ void HttpConnection::write(const QByteArray &bytes)
     if (m_closing || m_closed || m_socket->state() != QAbstractSocket::ConnectedState) {
         return;
     }
-    m_socket->write(bytes);
     // Now, not on the next turn of the event loop: one loop turn costs more than the send.
-    m_socket->flush();
+    SocketIo::writeNow(*m_socket, bytes, true);
 }
 
 void HttpConnection::closeConnection()

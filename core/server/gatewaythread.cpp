@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "gatewaythread.h"
 
+#include "eventloop/epolleventdispatcher.h"
 #include "gateway.h"
 
 namespace Switchboard::Core {
@@ -12,6 +13,8 @@ GatewayThread::GatewayThread(GatewayConfig config, QHostAddress host, quint16 po
     , m_port(port)
 {
     setObjectName(QStringLiteral("gateway"));
+    // Qt's own dispatcher slows down with every open stream (see EpollEventDispatcher).
+    setEventDispatcher(new Core::EpollEventDispatcher);
 }
 
 GatewayThread::~GatewayThread()

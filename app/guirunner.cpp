@@ -50,6 +50,8 @@ int runGui(const CommandLine &options, QSettings &settings)
         return 1;
     }
     Core::TrafficLog traffic(settings.value(u"inspector/capacity"_s, Core::TrafficLog::DefaultCapacity).toInt());
+    QObject::connect(&traffic, &Core::TrafficLog::capacityChanged, &traffic,
+                     [&settings](int capacity) { settings.setValue(u"inspector/capacity"_s, capacity); });
     Core::ServerController server(*config, &traffic);
     server.setApiKeyPath(options.apiKeyPath);
     Core::MessagesClient client;

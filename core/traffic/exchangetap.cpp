@@ -90,6 +90,16 @@ void ExchangeTap::appendBody(CapturedMessage &message, QByteArrayView bytes)
     message.body.append(bytes);
 }
 
+void ExchangeTap::appendEvent(CapturedMessage &message, const SseEvent &event, qint64 offsetUs)
+{
+    if (message.events.size() >= CapturedMessage::EventLimit) {
+        message.eventsTruncated = true;
+        return;
+    }
+    // A frame without an event: line is a "message" (WHATWG), as OpenAI-style streams send them.
+    message.events.append({offsetUs, event.name.isEmpty() ? QByteArray("message") : event.name, event.data});
+}
+
 void ExchangeTap::responseHead(int status, const HttpHeaders &headers, bool streaming)
 {
     {
@@ -121,12 +131,7 @@ void ExchangeTap::responseBody(QByteArrayView bytes)
 
 void ExchangeTap::recordClientEvent(const SseEvent &event, qint64 offsetUs)
 {
-    CapturedMessage &captured = m_record.clientResponse;
-    if (captured.events.size() >= CapturedMessage::EventLimit) {
-        captured.eventsTruncated = true;
-    } else {
-        captured.events.append({offsetUs, event.name.isEmpty() ? QByteArray("message") : event.name, event.data});
-    }
+    appendEvent(m_record.clientResponse, event, offsetUs);
     if (event.name == "content_block_delta") {
         if (m_record.timeToFirstTokenUs < 0) {
             m_record.timeToFirstTokenUs = offsetUs;
@@ -235,13 +240,8 @@ void ExchangeTap::upstreamBody(QByteArrayView bytes)
         appendBody(captured, bytes);
         if (captured.streaming) {
             const qint64 offset = elapsedUs();
-            m_upstreamEvents.feed(bytes, [&captured, offset](const SseEvent &event) {
-                if (captured.events.size() >= CapturedMessage::EventLimit) {
-                    captured.eventsTruncated = true;
-                    return;
-                }
-                captured.events.append({offset, event.name.isEmpty() ? QByteArray("message") : event.name, event.data});
-            });
+            m_upstreamEvents.feed(bytes,
+                                  [&captured, offset](const SseEvent &event) { appendEvent(captured, event, offset); });
         }
     }
     m_changed(m_id);

@@ -49,6 +49,7 @@ public:
 
 private:
     static void appendBody(CapturedMessage &message, QByteArrayView bytes);
+    static void appendEvent(CapturedMessage &message, const SseEvent &event, qint64 offsetUs);
     void recordClientEvent(const SseEvent &event, qint64 offsetUs);
     void recordJsonUsage(QByteArrayView json);
     void finish(ExchangeRecord::State state);

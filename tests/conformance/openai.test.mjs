@@ -69,12 +69,25 @@ test('a streamed reply from an OpenAI-compatible server', async () => {
   assert.equal(upstream.body.temperature, 0.5);
 });
 
-test('a non-streaming reply is the same stream, assembled', async () => {
+test('a non-streaming reply asks for JSON upstream; a server that streams anyway is assembled', async () => {
   const message = await client.messages.create({
     model: 'tiny-llama',
     max_tokens: 5,
     messages: [{ role: 'user', content: 'Continue:' }],
   });
   assert.equal(message.content[0].text, ' well need had had.');
+  assert.equal(received.at(-1).body.stream, undefined);
+});
+
+test('a non-streaming reply with stop sequences streams upstream, to match them itself', async () => {
+  const message = await client.messages.create({
+    model: 'tiny-llama',
+    max_tokens: 5,
+    stop_sequences: ['had had'],
+    messages: [{ role: 'user', content: 'Continue:' }],
+  });
+  assert.equal(message.content[0].text, ' well need ');
+  assert.equal(message.stop_reason, 'stop_sequence');
+  assert.equal(message.stop_sequence, 'had had');
   assert.equal(received.at(-1).body.stream, true);
 });

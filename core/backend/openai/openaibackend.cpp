@@ -211,6 +211,10 @@ std::unique_ptr<BackendCall> OpenAiBackend::startMessage(const BackendRequest &r
     ChatRequestOptions options;
     options.upstreamModel = request.upstreamModel;
     options.thinkingStyle = m_options.thinkingStyle;
+    // A JSON answer with no stop sequences to match is asked for as JSON: one body to decode
+    // instead of an event per token. Stop sequences need the stream, because servers cut the text
+    // at a match without saying which sequence it was, and Switchboard must stop the backend there.
+    options.stream = request.request.stream || !request.request.stopSequences.empty();
     auto translated = buildChatRequest(request.request, options);
     if (!translated) {
         sink.failed(translated.error());
@@ -220,7 +224,7 @@ std::unique_ptr<BackendCall> OpenAiBackend::startMessage(const BackendRequest &r
         qCDebug(lcOpenAi) << m_options.name << "translation:" << note;
     }
     auto upstream = upstreamRequest("POST", QStringLiteral("/chat/completions"), std::move(translated->body));
-    upstream.headers.append("Accept", "text/event-stream");
+    upstream.headers.append("Accept", options.stream ? "text/event-stream" : "application/json");
     upstream.tap = request.tap;
     auto call = std::make_unique<OpenAiCall>(m_options.name, sink);
     call->start(m_client, std::move(upstream));

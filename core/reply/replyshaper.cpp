@@ -39,6 +39,10 @@ void ReplyShaper::textDelta(QByteArrayView utf8)
     }
     ensureStarted();
     ++m_generatedPieces;
+    if (!m_matcher.isActive()) {
+        writeText(utf8); // nothing to hold back: no copy per token
+        return;
+    }
     const auto step = m_matcher.feed(utf8);
     writeText(step.text);
     if (step.matchedSequence >= 0) {

@@ -8,6 +8,7 @@
 #include "commandline.h"
 #include "mainwindow.h"
 #include "screenshotter.h"
+#include "security/preferredsecretstore.h"
 #include "server/servercontroller.h"
 #include "signalwatcher.h"
 #include "traffic/trafficlog.h"
@@ -27,10 +28,15 @@ int runGui(const CommandLine &options, QSettings &settings)
 {
     // Wayland links the window to its .desktop file (icon, name) by this id.
     QGuiApplication::setDesktopFileName(QStringLiteral(SWITCHBOARD_APP_ID));
-    auto config = options.gatewayConfig();
+    const auto secrets = Core::PreferredSecretStore::create(settings);
+    QStringList problems;
+    auto config = resolveGatewayConfig(options, settings, *secrets, problems);
     if (!config) {
         QTextStream(stderr) << "switchboard: " << config.error() << Qt::endl;
         return 2;
+    }
+    for (const QString &problem : std::as_const(problems)) {
+        QTextStream(stderr) << "switchboard: " << problem << Qt::endl;
     }
     const auto notice = options.secure(*config);
     if (!notice) {

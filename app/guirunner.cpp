@@ -7,6 +7,7 @@
 #include "client/messagesclient.h"
 #include "commandline.h"
 #include "mainwindow.h"
+#include "routing/savedgateway.h"
 #include "screenshotter.h"
 #include "security/preferredsecretstore.h"
 #include "server/servercontroller.h"
@@ -62,7 +63,26 @@ int runGui(const CommandLine &options, QSettings &settings)
     Core::ChatSession session(store, client);
     session.restore(Core::ChatSettings{});
 
-    Ui::MainWindow window(session, server, traffic, settings);
+    Ui::MainWindow window(session, server, traffic, settings, *secrets);
+    // Backends changed in the window get the same access rules as the command line's.
+    window.setPrepareConfig([&options, &client](Core::GatewayConfig &changed) -> QString {
+        const auto secured = options.secure(changed);
+        if (!secured) {
+            return secured.error();
+        }
+        if (*secured) {
+            QTextStream(stderr) << "switchboard: " << **secured << Qt::endl;
+        }
+        client.setApiKey(changed.access.apiKey);
+        return {};
+    });
+    // Whether keys can go to the keychain, known before the user types one (the dialog says where).
+    secrets->probe([](bool usable) {
+        if (!usable) {
+            QTextStream(stderr) << "switchboard: no usable keychain; backend keys are kept in the settings file"
+                                << Qt::endl;
+        }
+    });
     QObject::connect(&server, &Core::ServerController::stateChanged, &window, [&server, &options](auto state) {
         if (state == Core::ServerController::State::Listening) {
             std::fprintf(stdout, "Listening on %s\n", server.baseUrl().toString().toUtf8().constData());
@@ -82,6 +102,12 @@ int runGui(const CommandLine &options, QSettings &settings)
     }
     server.start(options.host, options.port);
     window.show();
+    const bool firstStart = !options.backendGiven() && !Core::SavedGateway::exists(settings) &&
+                            !settings.value(Core::SavedGateway::ProbedKey.toString()).toBool() &&
+                            options.screenshotPath.isEmpty();
+    if (firstStart) {
+        window.offerLocalServers();
+    }
     const int code = QApplication::exec();
     // The window is gone; answers still under way get the drain deadline, as in headless mode.
     window.hide();

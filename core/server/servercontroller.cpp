@@ -49,6 +49,16 @@ void ServerController::start(const QHostAddress &host, quint16 port)
     launch();
 }
 
+void ServerController::setConfig(GatewayConfig config)
+{
+    m_config = std::move(config);
+    quint16 port = m_port;
+    if (port == 0 && m_state == State::Listening && m_baseUrl.port() > 0) {
+        port = quint16(m_baseUrl.port());
+    }
+    start(m_host, port);
+}
+
 void ServerController::launch()
 {
     m_error.clear();

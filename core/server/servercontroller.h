@@ -37,6 +37,10 @@ public:
 
     // Starts on `host`:`port` (0: any free port); a running server is stopped first.
     void start(const QHostAddress &host, quint16 port);
+    // Replaces the backends and routes and restarts on the address in use (a server on "any free
+    // port" keeps the port it got, so clients that know it keep working).
+    void setConfig(GatewayConfig config);
+    const GatewayConfig &config() const { return m_config; }
     // Answers under way get `drain` to finish.
     void stop(std::chrono::milliseconds drain = std::chrono::seconds(3));
     // Blocks until the server's thread has ended (at exit).

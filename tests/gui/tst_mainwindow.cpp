@@ -8,6 +8,7 @@
 #include "fakebackend.h"
 #include "mainwindow.h"
 #include "messagewidget.h"
+#include "security/settingssecretstore.h"
 #include "server/servercontroller.h"
 #include "testgateway.h"
 #include "traffic/trafficlog.h"
@@ -43,6 +44,7 @@ struct Playground
     Playground(const QString &directory, Core::GatewayConfig config)
         : settings(directory + u"/settings.ini"_s, QSettings::IniFormat)
         , server(std::move(config), &traffic)
+        , secrets(settings)
     {
         if (!store.open(directory + u"/conversations.sqlite"_s)) {
             qFatal("cannot open the store: %s", qPrintable(store.lastError()));
@@ -51,7 +53,7 @@ struct Playground
         Core::ChatSettings defaults;
         defaults.model = u"claude-test"_s;
         session->restore(defaults);
-        window = std::make_unique<Ui::MainWindow>(*session, server, traffic, settings);
+        window = std::make_unique<Ui::MainWindow>(*session, server, traffic, settings, secrets);
         server.start(QHostAddress(QHostAddress::LocalHost), 0);
         window->show();
     }
@@ -72,6 +74,7 @@ struct Playground
     QSettings settings;
     Core::TrafficLog traffic;
     Core::ServerController server;
+    Core::SettingsSecretStore secrets;
     Core::ConversationStore store;
     Core::MessagesClient client;
     std::unique_ptr<Core::ChatSession> session;

@@ -2,8 +2,10 @@
 #include "appsettings.h"
 
 #include "commandline.h"
+#include "routing/savedgateway.h"
 
 #include <QtCore/QDir>
+#include <QtCore/QEventLoop>
 #include <QtCore/QSettings>
 #include <QtCore/QStandardPaths>
 
@@ -40,6 +42,30 @@ void applySavedAddress(CommandLine &options, const QSettings &settings)
     if (ok && port <= 65535) {
         options.port = quint16(port);
     }
+}
+
+Core::Result<Core::GatewayConfig, QString> resolveGatewayConfig(const CommandLine &options, const QSettings &settings,
+                                                                Core::SecretStore &secrets, QStringList &problems)
+{
+    if (options.backendGiven() || !Core::SavedGateway::exists(settings)) {
+        return options.gatewayConfig();
+    }
+    auto saved = Core::SavedGateway::load(settings);
+    if (!saved) {
+        return saved.error();
+    }
+    // Nothing may be served before the keys are in: a keychain answers asynchronously.
+    std::optional<Core::GatewayConfig> loaded;
+    QEventLoop loop;
+    Core::SavedGateway::loadKeys(std::move(*saved), secrets, [&](Core::GatewayConfig config, QStringList found) {
+        loaded = std::move(config);
+        problems = std::move(found);
+        loop.quit();
+    });
+    if (!loaded) {
+        loop.exec();
+    }
+    return std::move(*loaded);
 }
 
 } // namespace Switchboard::App

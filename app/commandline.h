@@ -48,8 +48,13 @@ struct CommandLine
 
     static Core::Result<CommandLine, Exit> parse(const QStringList &arguments);
 
+    // Whether the command line names backends (--openai-url, --anthropic-url or --config): then
+    // they win over the ones saved from the window.
+    bool backendGiven() const { return !openAiUrl.isEmpty() || !anthropicUrl.isEmpty() || !configPath.isEmpty(); }
+
     // The backends and routes these options ask for: a single backend from --openai-url or
-    // --anthropic-url, else the config file, else the simulator.
+    // --anthropic-url, else the config file, else the simulator. (resolveGatewayConfig in
+    // appsettings.h puts the saved backends between the config file and the simulator.)
     Core::Result<Core::GatewayConfig, QString> gatewayConfig() const;
 
     // Applies the access options to `config` and settles Switchboard's own API key: the one given

@@ -7,7 +7,9 @@
 #include "client/messagesclient.h"
 #include "commandline.h"
 #include "mainwindow.h"
+#include "routing/savedgateway.h"
 #include "screenshotter.h"
+#include "security/preferredsecretstore.h"
 #include "server/servercontroller.h"
 #include "signalwatcher.h"
 #include "traffic/trafficlog.h"
@@ -27,10 +29,15 @@ int runGui(const CommandLine &options, QSettings &settings)
 {
     // Wayland links the window to its .desktop file (icon, name) by this id.
     QGuiApplication::setDesktopFileName(QStringLiteral(SWITCHBOARD_APP_ID));
-    auto config = options.gatewayConfig();
+    const auto secrets = Core::PreferredSecretStore::create(settings);
+    QStringList problems;
+    auto config = resolveGatewayConfig(options, settings, *secrets, problems);
     if (!config) {
         QTextStream(stderr) << "switchboard: " << config.error() << Qt::endl;
         return 2;
+    }
+    for (const QString &problem : std::as_const(problems)) {
+        QTextStream(stderr) << "switchboard: " << problem << Qt::endl;
     }
     const auto notice = options.secure(*config);
     if (!notice) {
@@ -59,7 +66,26 @@ int runGui(const CommandLine &options, QSettings &settings)
     Core::ChatSession session(store, client);
     session.restore(Core::ChatSettings{});
 
-    Ui::MainWindow window(session, server, traffic, settings);
+    Ui::MainWindow window(session, server, traffic, settings, *secrets);
+    // Backends changed in the window get the same access rules as the command line's.
+    window.setPrepareConfig([&options, &client](Core::GatewayConfig &changed) -> QString {
+        const auto secured = options.secure(changed);
+        if (!secured) {
+            return secured.error();
+        }
+        if (*secured) {
+            QTextStream(stderr) << "switchboard: " << **secured << Qt::endl;
+        }
+        client.setApiKey(changed.access.apiKey);
+        return {};
+    });
+    // Whether keys can go to the keychain, known before the user types one (the dialog says where).
+    secrets->probe([](bool usable) {
+        if (!usable) {
+            QTextStream(stderr) << "switchboard: no usable keychain; backend keys are kept in the settings file"
+                                << Qt::endl;
+        }
+    });
     if (*notice && !config->access.apiKey.isEmpty() && (*notice)->contains(QString::fromUtf8(config->access.apiKey))) {
         window.showNewApiKey(config->access.apiKey, options.apiKeyPath); // generated just now
     }
@@ -82,6 +108,12 @@ int runGui(const CommandLine &options, QSettings &settings)
     }
     server.start(options.host, options.port);
     window.show();
+    const bool firstStart = !options.backendGiven() && !Core::SavedGateway::exists(settings) &&
+                            !settings.value(Core::SavedGateway::ProbedKey.toString()).toBool() &&
+                            options.screenshotPath.isEmpty();
+    if (firstStart) {
+        window.offerLocalServers();
+    }
     const int code = QApplication::exec();
     // The window is gone; answers still under way get the drain deadline, as in headless mode.
     window.hide();

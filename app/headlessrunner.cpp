@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: MIT
 #include "headlessrunner.h"
 
+#include "appsettings.h"
 #include "commandline.h"
+#include "security/preferredsecretstore.h"
 #include "server/gateway.h"
 #include "signalwatcher.h"
 
@@ -12,12 +14,17 @@
 
 namespace Switchboard::App {
 
-int runHeadless(const CommandLine &options)
+int runHeadless(const CommandLine &options, QSettings &settings)
 {
-    auto config = options.gatewayConfig();
+    const auto secrets = Core::PreferredSecretStore::create(settings);
+    QStringList problems;
+    auto config = resolveGatewayConfig(options, settings, *secrets, problems);
     if (!config) {
         QTextStream(stderr) << "switchboard: " << config.error() << Qt::endl;
         return 2;
+    }
+    for (const QString &problem : std::as_const(problems)) {
+        QTextStream(stderr) << "switchboard: " << problem << Qt::endl;
     }
     const auto notice = options.secure(*config);
     if (!notice) {

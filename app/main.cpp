@@ -54,5 +54,5 @@ int main(int argc, char **argv)
     App::raiseOpenFileLimit();
     const auto settings = App::openSettings(*options);
     App::applySavedAddress(*options, *settings);
-    return options->headless ? App::runHeadless(*options) : App::runGui(*options, *settings);
+    return options->headless ? App::runHeadless(*options, *settings) : App::runGui(*options, *settings);
 }

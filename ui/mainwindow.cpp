@@ -1,19 +1,25 @@
 // SPDX-License-Identifier: MIT
 #include "mainwindow.h"
 
+#include "backendsdialog.h"
 #include "chat/chatsession.h"
 #include "chatpanel.h"
 #include "client/messagesclient.h"
 #include "conversationsidebar.h"
 #include "inspectorpanel.h"
 #include "parameterspanel.h"
+#include "routing/savedgateway.h"
 #include "server/servercontroller.h"
 #include "serverdialog.h"
 
 #include <QtCore/QSettings>
 #include <QtGui/QAction>
 #include <QtGui/QCloseEvent>
+#include <QtWidgets/QFrame>
+#include <QtWidgets/QHBoxLayout>
+#include <QtWidgets/QLabel>
 #include <QtWidgets/QMessageBox>
+#include <QtWidgets/QPushButton>
 #include <QtWidgets/QSplitter>
 #include <QtWidgets/QStatusBar>
 #include <QtWidgets/QToolBar>
@@ -26,11 +32,12 @@ using namespace Qt::StringLiterals;
 using State = Core::ServerController::State;
 
 MainWindow::MainWindow(Core::ChatSession &session, Core::ServerController &server, Core::TrafficLog &traffic,
-                       QSettings &settings, QWidget *parent)
+                       QSettings &settings, Core::SecretStore &secrets, QWidget *parent)
     : QMainWindow(parent)
     , m_session(session)
     , m_server(server)
     , m_settings(settings)
+    , m_secrets(secrets)
     , m_sidebar(new ConversationSidebar(session, this))
     , m_chat(new ChatPanel(session, this))
     , m_parameters(new ParametersPanel(session, settings, this))
@@ -53,7 +60,14 @@ MainWindow::MainWindow(Core::ChatSession &session, Core::ServerController &serve
     m_main->addWidget(m_inspector);
     m_main->setStretchFactor(0, 3);
     m_main->setStretchFactor(1, 2);
-    setCentralWidget(m_main);
+    // A column, so that the first-start offer of local servers can sit above the panes.
+    auto *central = new QWidget(this);
+    central->setObjectName(u"central"_s);
+    auto *column = new QVBoxLayout(central);
+    column->setContentsMargins(0, 0, 0, 0);
+    column->setSpacing(0);
+    column->addWidget(m_main, 1);
+    setCentralWidget(central);
 
     auto *toolbar = addToolBar(tr("Main"));
     toolbar->setObjectName(u"mainToolBar"_s);
@@ -63,6 +77,11 @@ MainWindow::MainWindow(Core::ChatSession &session, Core::ServerController &serve
     m_status->setToolTip(tr("The embedded server; click for its address, figures and settings"));
     m_status->setAccessibleName(tr("Server status"));
     connect(m_status, &QToolButton::clicked, this, &MainWindow::showServerDialog);
+    auto *backends = toolbar->addAction(tr("Backends…"));
+    backends->setObjectName(u"backendsAction"_s);
+    backends->setToolTip(tr("Manage backends: servers, keys and model routes"));
+    connect(backends, &QAction::triggered, this, &MainWindow::showBackendsDialog);
+    connect(m_parameters, &ParametersPanel::manageBackendsRequested, this, &MainWindow::showBackendsDialog);
     auto *spacer = new QWidget(toolbar);
     spacer->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Preferred);
     auto *showInspector = toolbar->addAction(tr("Inspector"));
@@ -240,6 +259,106 @@ void MainWindow::showNewApiKey(const QByteArray &key, const QString &path)
     box->setTextInteractionFlags(Qt::TextSelectableByMouse);
     box->setAttribute(Qt::WA_DeleteOnClose);
     box->open();
+}
+
+BackendsDialog *MainWindow::showBackendsDialog()
+{
+    if (auto *open = findChild<BackendsDialog *>()) {
+        open->raise();
+        return open;
+    }
+    auto *dialog = new BackendsDialog(m_server, m_secrets, m_settings, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->setPrepare(m_prepare);
+    connect(dialog, &BackendsDialog::applied, this, [this](const QString &notice) {
+        if (m_localServersBar) {
+            m_localServersBar->hide(); // the user chose; the offer is moot
+        }
+        statusBar()->showMessage(notice.isEmpty() ? tr("Backends saved; the server restarts with them") : notice,
+                                 notice.isEmpty() ? 5000 : 0);
+    });
+    dialog->open();
+    return dialog;
+}
+
+void MainWindow::offerLocalServers(std::vector<Core::LocalServerProbe::Candidate> candidates)
+{
+    if (!m_probe) {
+        m_probe = new Core::LocalServerProbe(this);
+        connect(m_probe, &Core::LocalServerProbe::finished, this, &MainWindow::showLocalServers);
+    }
+    m_probe->setCandidates(std::move(candidates));
+    m_probe->start();
+}
+
+void MainWindow::showLocalServers(const std::vector<Core::LocalServerProbe::Found> &found)
+{
+    // Nothing answered: no offer was made, so the next start looks again (a server installed later).
+    if (found.empty() || Core::SavedGateway::exists(m_settings)) {
+        return;
+    }
+    m_settings.setValue(Core::SavedGateway::ProbedKey.toString(), true);
+    delete m_localServersBar;
+    auto *bar = new QFrame(centralWidget());
+    m_localServersBar = bar;
+    bar->setObjectName(u"localServersBar"_s);
+    bar->setFrameShape(QFrame::StyledPanel);
+    bar->setAutoFillBackground(true);
+    bar->setBackgroundRole(QPalette::AlternateBase);
+    auto *row = new QHBoxLayout(bar);
+    auto *label = new QLabel(tr("The simulator is answering. Local model servers found:"), bar);
+    label->setObjectName(u"localServersLabel"_s);
+    row->addWidget(label);
+    for (const auto &server : found) {
+        auto *use = new QPushButton(
+            tr("Use %1 at %2 (%3)")
+                .arg(server.name, server.url.authority(),
+                     server.models.size() == 1 ? tr("1 model") : tr("%1 models").arg(server.models.size())),
+            bar);
+        use->setObjectName(u"useLocalServer"_s);
+        use->setAccessibleName(use->text());
+        use->setToolTip(
+            tr("Send every model to %1 at %2 and save it as a backend").arg(server.name, server.url.toString()));
+        connect(use, &QPushButton::clicked, this, [this, server] { useLocalServer(server); });
+        row->addWidget(use);
+    }
+    row->addStretch(1);
+    auto *dismiss = new QPushButton(tr("Keep the simulator"), bar);
+    dismiss->setObjectName(u"dismissLocalServers"_s);
+    dismiss->setAccessibleName(dismiss->text());
+    dismiss->setToolTip(tr("Hide this offer; backends can be added later from Backends…"));
+    connect(dismiss, &QPushButton::clicked, bar, &QWidget::hide);
+    row->addWidget(dismiss);
+    static_cast<QVBoxLayout *>(centralWidget()->layout())->insertWidget(0, bar);
+}
+
+void MainWindow::useLocalServer(const Core::LocalServerProbe::Found &server)
+{
+    Core::BackendConfig backend;
+    QString name = server.name.toLower();
+    name.replace(u' ', u'-');
+    backend.name = name.toUtf8();
+    backend.kind = Core::BackendConfig::Kind::OpenAi;
+    backend.url = server.url;
+    auto config = Core::GatewayConfig::singleBackend(std::move(backend));
+    Core::SavedGateway::save(m_settings, config);
+    m_settings.sync();
+    applyConfig(std::move(config));
+    m_localServersBar->hide();
+    statusBar()->showMessage(tr("Every model now goes to %1 at %2").arg(server.name, server.url.authority()), 5000);
+}
+
+void MainWindow::applyConfig(Core::GatewayConfig config)
+{
+    if (m_prepare) {
+        if (const QString error = m_prepare(config); !error.isEmpty()) {
+            statusBar()->showMessage(error);
+            return;
+        }
+    } else {
+        config.access = m_server.config().access;
+    }
+    m_server.setConfig(std::move(config));
 }
 
 void MainWindow::restoreLayout()

@@ -179,6 +179,10 @@ ParametersPanel::ParametersPanel(Core::ChatSession &session, QSettings &settings
     auto *modelRow = new QHBoxLayout;
     modelRow->addWidget(m_model, 1);
     modelRow->addWidget(m_refreshModels);
+    auto *manageBackends =
+        toolButton(u"manageBackends"_s, tr("Backends…"), tr("Manage backends: servers, keys and model routes"));
+    connect(manageBackends, &QToolButton::clicked, this, &ParametersPanel::manageBackendsRequested);
+    modelRow->addWidget(manageBackends);
     form->addRow(tr("Model"), modelRow);
     form->addRow(tr("System prompt"), m_system);
     form->addRow(m_temperatureSet, m_temperature);

@@ -35,6 +35,10 @@ public:
     void refreshModels();
     void showCode();
 
+Q_SIGNALS:
+    // "Manage backends…" next to the model picker; the window opens the dialog.
+    void manageBackendsRequested();
+
 private:
     void load(const Core::ChatSettings &settings);
     void commit();

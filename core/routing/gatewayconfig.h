@@ -63,6 +63,16 @@ struct GatewayConfig
     // Parses the config format. API keys given as `api_key_env` are read from the environment here.
     static Result<GatewayConfig, QString> fromJson(QByteArrayView json);
     static Result<GatewayConfig, QString> fromFile(const QString &path);
+
+    enum class Keys
+    {
+        Omit,    // what is saved in the settings: keys live in the secret store
+        Include, // a complete config file
+    };
+    // Writes the format fromJson reads (values at their defaults are left out), so that what the
+    // window saves is what headless mode and a --config file understand. `api_key_env` names are
+    // not kept by fromJson, so keys are written as `api_key` or not at all.
+    QByteArray toJson(Keys keys = Keys::Omit) const;
 };
 
 } // namespace Switchboard::Core

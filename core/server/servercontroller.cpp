@@ -15,12 +15,7 @@ ServerController::ServerController(GatewayConfig config, TrafficLog *traffic, QO
     , m_config(std::move(config))
     , m_traffic(traffic)
 {
-    // The breaker reports on the gateway's thread; this object outlives that thread (its destructor
-    // waits for it), so a queued call to it is safe.
-    m_config.healthObserver = [this](const QByteArray &backend, bool down) {
-        QMetaObject::invokeMethod(
-            this, [this, backend, down] { onBackendHealth(backend, down); }, Qt::QueuedConnection);
-    };
+    observeHealth();
     if (m_traffic) {
         connect(m_traffic, &TrafficLog::exchangeAdded, this, [this] {
             ++m_requests;
@@ -89,6 +84,27 @@ bool ServerController::secureFor(const QHostAddress &host)
         Q_EMIT apiKeyCreated(stored->value, m_apiKeyPath.isEmpty() ? ApiKeyStore::defaultPath() : m_apiKeyPath);
     }
     return true;
+}
+
+void ServerController::observeHealth()
+{
+    // The breaker reports on the gateway's thread; this object outlives that thread (its destructor
+    // waits for it), so a queued call to it is safe.
+    m_config.healthObserver = [this](const QByteArray &backend, bool down) {
+        QMetaObject::invokeMethod(
+            this, [this, backend, down] { onBackendHealth(backend, down); }, Qt::QueuedConnection);
+    };
+}
+
+void ServerController::setConfig(GatewayConfig config)
+{
+    m_config = std::move(config);
+    observeHealth();
+    quint16 port = m_port;
+    if (port == 0 && m_state == State::Listening && m_baseUrl.port() > 0) {
+        port = quint16(m_baseUrl.port());
+    }
+    start(m_host, port);
 }
 
 void ServerController::launch()

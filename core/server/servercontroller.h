@@ -40,6 +40,10 @@ public:
     void setApiKeyPath(const QString &path) { m_apiKeyPath = path; }
     // Starts on `host`:`port` (0: any free port); a running server is stopped first.
     void start(const QHostAddress &host, quint16 port);
+    // Replaces the backends and routes and restarts on the address in use (a server on "any free
+    // port" keeps the port it got, so clients that know it keep working).
+    void setConfig(GatewayConfig config);
+    const GatewayConfig &config() const { return m_config; }
     // Answers under way get `drain` to finish.
     void stop(std::chrono::milliseconds drain = std::chrono::seconds(3));
     // Blocks until the server's thread has ended (at exit).
@@ -67,6 +71,7 @@ private:
     bool secureFor(const QHostAddress &host);
     void setState(State state);
     void onBackendHealth(const QByteArray &backend, bool down);
+    void observeHealth();
 
     GatewayConfig m_config;
     TrafficLog *m_traffic;

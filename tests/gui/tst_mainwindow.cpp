@@ -10,6 +10,7 @@
 #include "inspectorpanel.h"
 #include "mainwindow.h"
 #include "messagewidget.h"
+#include "security/settingssecretstore.h"
 #include "server/servercontroller.h"
 #include "testgateway.h"
 #include "traffic/trafficlog.h"
@@ -47,6 +48,7 @@ struct Playground
     Playground(const QString &directory, Core::GatewayConfig config)
         : settings(directory + u"/settings.ini"_s, QSettings::IniFormat)
         , server(std::move(config), &traffic)
+        , secrets(settings)
     {
         if (!store.open(directory + u"/conversations.sqlite"_s)) {
             qFatal("cannot open the store: %s", qPrintable(store.lastError()));
@@ -55,7 +57,7 @@ struct Playground
         Core::ChatSettings defaults;
         defaults.model = u"claude-test"_s;
         session->restore(defaults);
-        window = std::make_unique<Ui::MainWindow>(*session, server, traffic, settings);
+        window = std::make_unique<Ui::MainWindow>(*session, server, traffic, settings, secrets);
         server.start(QHostAddress(QHostAddress::LocalHost), 0);
         window->show();
     }
@@ -76,6 +78,7 @@ struct Playground
     QSettings settings;
     Core::TrafficLog traffic;
     Core::ServerController server;
+    Core::SettingsSecretStore secrets;
     Core::ConversationStore store;
     Core::MessagesClient client;
     std::unique_ptr<Core::ChatSession> session;

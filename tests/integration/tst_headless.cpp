@@ -7,6 +7,7 @@
 #include <QtCore/QJsonObject>
 #include <QtCore/QProcess>
 #include <QtCore/QRegularExpression>
+#include <QtCore/QSettings>
 #include <QtCore/QTemporaryDir>
 #include <QtTest/QTest>
 
@@ -32,6 +33,7 @@ private Q_SLOTS:
     void signal_duringStreams_drainsThenEndsThem();
     void openAiUrl_sendsEveryModelThere();
     void configFile_routesModels();
+    void savedSettings_areServedUnlessTheCommandLineNamesBackends();
     void badOptions_exitWithTwo_data();
     void badOptions_exitWithTwo();
     void portInUse_isAClearError();
@@ -43,6 +45,7 @@ private:
     QUrl start(const QStringList &arguments, const QProcessEnvironment &environment = {}, bool headless = true);
 
     std::unique_ptr<QProcess> m_process;
+    QTemporaryDir m_configHome;
 };
 
 namespace {
@@ -66,9 +69,14 @@ void TestHeadless::cleanup()
 QUrl TestHeadless::start(const QStringList &arguments, const QProcessEnvironment &environment, bool headless)
 {
     m_process = std::make_unique<QProcess>();
-    if (!environment.isEmpty()) {
-        m_process->setProcessEnvironment(environment);
+    // Backends saved from the user's own window would answer instead of the simulator: the settings
+    // come from an empty config directory unless a test sets one.
+    QProcessEnvironment processEnvironment =
+        environment.isEmpty() ? QProcessEnvironment::systemEnvironment() : environment;
+    if (!processEnvironment.contains(u"XDG_CONFIG_HOME"_s)) {
+        processEnvironment.insert(u"XDG_CONFIG_HOME"_s, m_configHome.path());
     }
+    m_process->setProcessEnvironment(processEnvironment);
     m_process->start(binary(), headless ? QStringList{u"--headless"_s} + arguments : arguments);
     if (!m_process->waitForStarted(5000)) {
         return {};
@@ -213,6 +221,51 @@ void TestHeadless::configFile_routesModels()
         client.post("/v1/messages", R"({"model":"gpt-4o","max_tokens":8,"messages":[{"role":"user","content":"hi"}]})")
             .status,
         404);
+}
+
+// What the window saves (gateway/config without keys, the key in the settings file for want of a
+// keychain) is what headless mode serves from the same --data-dir.
+void TestHeadless::savedSettings_areServedUnlessTheCommandLineNamesBackends()
+{
+    FakeBackend backend;
+    backend.start();
+    backend.on("/v1/chat/completions",
+               FakeResponse::eventStream(FakeBackend::fixture(u"llama-cpp/07_chat_stream_usage.sse"_s)));
+    QTemporaryDir directory;
+    QVERIFY(directory.isValid());
+    {
+        QSettings settings(directory.filePath(u"settings.ini"_s), QSettings::IniFormat);
+        settings.setValue(u"gateway/config"_s,
+                          QString::fromUtf8(R"({"backends":[{"name":"saved","type":"openai","url":")" +
+                                            backend.baseUrl() +
+                                            R"(/v1"}],"routes":[{"model":"local-*","backend":"saved",)"
+                                            R"("upstream_model":"upstream-model"}]})"));
+        settings.setValue(u"secrets/saved"_s, QString::fromLatin1(QByteArray("sk-saved-key-0123456789").toBase64()));
+    }
+    const QByteArray body = R"({"model":"local-x","max_tokens":8,"messages":[{"role":"user","content":"hi"}]})";
+
+    QUrl url = start({u"--port"_s, u"0"_s, u"--data-dir"_s, directory.path()});
+    QVERIFY(url.isValid());
+    // The backend holds a key, so Switchboard generated its own for clients (kept in --data-dir).
+    QFile apiKey(directory.filePath(u"api-key"_s));
+    QVERIFY(apiKey.open(QIODevice::ReadOnly));
+    const QByteArray key = apiKey.readAll().trimmed();
+    ApiClient client(url);
+    QCOMPARE(client.post("/v1/messages", body, {{"x-api-key", key}}).status, 200);
+    QCOMPARE(backend.requests().size(), 1);
+    QCOMPARE(backend.lastRequest().header("authorization"), QByteArray("Bearer sk-saved-key-0123456789"));
+    QVERIFY(backend.lastRequest().body.contains(R"("model":"upstream-model")"));
+    cleanup();
+
+    // --config wins over the saved backends.
+    QFile config(directory.filePath(u"switchboard.json"_s));
+    QVERIFY(config.open(QIODevice::WriteOnly));
+    config.write(R"({"backends":[{"name":"sim","type":"simulator","tokens_per_second":0}]})");
+    config.close();
+    url = start({u"--port"_s, u"0"_s, u"--data-dir"_s, directory.path(), u"--config"_s, config.fileName()});
+    QVERIFY(url.isValid());
+    QCOMPARE(ApiClient(url).post("/v1/messages", body).status, 200);
+    QCOMPARE(backend.requests().size(), 1);
 }
 
 void TestHeadless::badOptions_exitWithTwo_data()

@@ -29,6 +29,8 @@ private Q_SLOTS:
     void config_parses();
     void config_isRefused_data();
     void config_isRefused();
+    void config_roundTripsThroughJson();
+    void config_toJsonOmitsKeys();
     void router_firstMatchWins();
     void paths_areCanonical_data();
     void paths_areCanonical();
@@ -130,6 +132,111 @@ void TestRouting::config_isRefused()
     const auto config = GatewayConfig::fromJson(json);
     QVERIFY(!config.ok());
     QVERIFY2(config.error().startsWith(message), qPrintable(config.error()));
+}
+
+namespace {
+
+// Field by field, so a failure names what was lost on the way through toJson.
+void compareConfigs(const GatewayConfig &actual, const GatewayConfig &expected)
+{
+    QCOMPARE(actual.backends.size(), expected.backends.size());
+    for (size_t i = 0; i < expected.backends.size(); ++i) {
+        const BackendConfig &a = actual.backends[i];
+        const BackendConfig &e = expected.backends[i];
+        QCOMPARE(a.name, e.name);
+        QCOMPARE(a.kind, e.kind);
+        QCOMPARE(a.url, e.url);
+        QCOMPARE(a.apiKey, e.apiKey);
+        QCOMPARE(a.headers.fields(), e.headers.fields());
+        QCOMPARE(a.timeouts.connect, e.timeouts.connect);
+        QCOMPARE(a.timeouts.firstByte, e.timeouts.firstByte);
+        QCOMPARE(a.timeouts.idle, e.timeouts.idle);
+        QCOMPARE(a.thinkingStyle, e.thinkingStyle);
+        QCOMPARE(a.tokensPerSecond, e.tokensPerSecond);
+        QCOMPARE(a.policy.maxConcurrent, e.policy.maxConcurrent);
+        QCOMPARE(a.policy.maxQueued, e.policy.maxQueued);
+        QCOMPARE(a.policy.retries, e.policy.retries);
+        QCOMPARE(a.policy.maxRetryAfter, e.policy.maxRetryAfter);
+        QCOMPARE(a.policy.breakerFailures, e.policy.breakerFailures);
+        QCOMPARE(a.policy.breakerOpen, e.policy.breakerOpen);
+    }
+    QCOMPARE(actual.routes.size(), expected.routes.size());
+    for (size_t i = 0; i < expected.routes.size(); ++i) {
+        QCOMPARE(actual.routes[i].pattern, expected.routes[i].pattern);
+        QCOMPARE(actual.routes[i].backend, expected.routes[i].backend);
+        QCOMPARE(actual.routes[i].upstreamModel, expected.routes[i].upstreamModel);
+    }
+    QCOMPARE(actual.access.allowedHosts, expected.access.allowedHosts);
+    QCOMPARE(actual.access.allowedOrigins, expected.access.allowedOrigins);
+    QCOMPARE(actual.access.requireKeyForCredentialedBackends, expected.access.requireKeyForCredentialedBackends);
+}
+
+GatewayConfig everyField()
+{
+    GatewayConfig config;
+    BackendConfig local;
+    local.name = "local";
+    local.kind = BackendConfig::Kind::OpenAi;
+    local.url = QUrl(u"http://127.0.0.1:11434/v1"_s);
+    local.apiKey = "sk-local-0123456789";
+    local.headers.append("X-Team", "a \"quoted\" value");
+    local.timeouts.connect = std::chrono::milliseconds(1500);
+    local.timeouts.firstByte = std::chrono::milliseconds(90'000);
+    local.thinkingStyle = ThinkingStyle::ReasoningEffort;
+    local.policy.maxConcurrent = 4;
+    local.policy.maxQueued = 0;
+    local.policy.retries = 0;
+    local.policy.maxRetryAfter = std::chrono::seconds(30);
+    local.policy.breakerFailures = 5;
+    local.policy.breakerOpen = std::chrono::milliseconds(2500);
+    BackendConfig cloud;
+    cloud.name = "cloud";
+    cloud.kind = BackendConfig::Kind::Anthropic;
+    cloud.url = QUrl(u"https://api.anthropic.com"_s);
+    BackendConfig simulator;
+    simulator.name = "sim ü";
+    simulator.kind = BackendConfig::Kind::Simulator;
+    simulator.tokensPerSecond = 12.5;
+    config.backends = {local, cloud, simulator};
+    config.routes = {{"claude-*", "cloud", {}}, {"llama", "local", "llama3.2:3b"}, {"*", "sim ü", {}}};
+    config.access.allowedHosts = {"box.lan"};
+    config.access.allowedOrigins = {"http://localhost:5173"};
+    config.access.requireKeyForCredentialedBackends = false;
+    return config;
+}
+
+} // namespace
+
+void TestRouting::config_roundTripsThroughJson()
+{
+    const GatewayConfig original = everyField();
+    const QByteArray json = original.toJson(GatewayConfig::Keys::Include);
+    const auto parsed = GatewayConfig::fromJson(json);
+    QVERIFY2(parsed, qPrintable(parsed ? QString() : parsed.error()));
+    compareConfigs(*parsed, original);
+    QCOMPARE(parsed->toJson(GatewayConfig::Keys::Include), json); // stable: saving twice changes nothing
+
+    // Defaults are left out, and still come back as defaults.
+    const GatewayConfig simulator = GatewayConfig::simulatorOnly();
+    const auto plain = GatewayConfig::fromJson(simulator.toJson());
+    QVERIFY(plain);
+    compareConfigs(*plain, simulator);
+    QCOMPARE(simulator.toJson(),
+             QByteArray(R"({"backends":[{"name":"simulator","type":"simulator"}],"routes":[{"model":"*",)"
+                        R"("backend":"simulator"}]})"));
+}
+
+void TestRouting::config_toJsonOmitsKeys()
+{
+    GatewayConfig config = everyField();
+    config.access.apiKey = "sk-switchboard-own-key";
+    const QByteArray json = config.toJson();
+    QVERIFY(!json.contains("sk-local-0123456789"));
+    QVERIFY(!json.contains("api_key"));
+    QVERIFY(!json.contains("sk-switchboard-own-key"));
+    const auto parsed = GatewayConfig::fromJson(json);
+    QVERIFY(parsed);
+    QVERIFY(parsed->backends[0].apiKey.isEmpty());
 }
 
 void TestRouting::router_firstMatchWins()

@@ -12,6 +12,7 @@
 #include "messagewidget.h"
 #include "security/settingssecretstore.h"
 #include "server/servercontroller.h"
+#include "serverdialog.h"
 #include "testgateway.h"
 #include "traffic/trafficlog.h"
 
@@ -20,18 +21,24 @@
 #include <QtCore/QJsonObject>
 #include <QtCore/QSettings>
 #include <QtCore/QTemporaryDir>
+#include <QtCore/QTimer>
+#include <QtNetwork/QTcpServer>
 #include <QtTest/QSignalSpy>
 #include <QtTest/QTest>
 #include <QtWidgets/QApplication>
 #include <QtWidgets/QCheckBox>
 #include <QtWidgets/QComboBox>
 #include <QtWidgets/QDoubleSpinBox>
+#include <QtWidgets/QInputDialog>
 #include <QtWidgets/QLabel>
+#include <QtWidgets/QLineEdit>
 #include <QtWidgets/QListView>
 #include <QtWidgets/QListWidget>
 #include <QtWidgets/QMessageBox>
 #include <QtWidgets/QPlainTextEdit>
 #include <QtWidgets/QPushButton>
+#include <QtWidgets/QSpinBox>
+#include <QtWidgets/QSplitter>
 #include <QtWidgets/QTableView>
 #include <QtWidgets/QToolButton>
 #include <QtWidgets/QTreeWidget>
@@ -119,6 +126,10 @@ private Q_SLOTS:
     void shortcuts_newConversationAndFocus();
     void backendDown_showsInTheToolbar();
     void inspector_detachesAndComesBack();
+    void presets_saveAndApply();
+    void getCode_showsTheConversationAsCode();
+    void serverDialog_saysWhenThePortIsTaken();
+    void layout_isRemembered();
     void listeningBeyondLoopback_generatesAKeyShownOnce();
 
 private:
@@ -335,6 +346,102 @@ void TestMainWindow::inspector_detachesAndComesBack()
     QTRY_VERIFY(inspector->window() == playground.window.get());
     QVERIFY(!detach->isChecked());
     QTRY_VERIFY(inspector->isVisible());
+}
+
+// Answers the modal dialog that `action` opens, from inside its own event loop.
+template<typename Dialog, typename Answer>
+void whenModal(Answer answer)
+{
+    QTimer::singleShot(0, [answer] {
+        auto *dialog = qobject_cast<Dialog *>(QApplication::activeModalWidget());
+        QVERIFY(dialog);
+        answer(dialog);
+    });
+}
+
+void TestMainWindow::presets_saveAndApply()
+{
+    Playground playground(m_dir->path(), TestGateway::simulator());
+    waitListening(playground);
+    auto *system = playground.find<QPlainTextEdit>(u"systemPrompt"_s);
+    auto *maxTokens = playground.find<QSpinBox>(u"maxTokens"_s);
+    auto *presets = playground.find<QComboBox>(u"presetCombo"_s);
+    system->setPlainText(u"You are a pirate."_s);
+    maxTokens->setValue(321);
+    whenModal<QInputDialog>([](QInputDialog *dialog) {
+        dialog->setTextValue(u"Pirate"_s);
+        dialog->accept();
+    });
+    QTest::mouseClick(playground.find<QToolButton>(u"savePreset"_s), Qt::LeftButton);
+    QTRY_COMPARE(presets->count(), 1);
+    QCOMPARE(presets->itemText(0), u"Pirate"_s);
+
+    system->setPlainText(u"Plain."_s);
+    maxTokens->setValue(10);
+    presets->activated(0); // what choosing it in the list does
+    QTRY_COMPARE(system->toPlainText(), u"You are a pirate."_s);
+    QCOMPARE(maxTokens->value(), 321);
+    QCOMPARE(playground.session->settings().maxTokens, 321);
+}
+
+void TestMainWindow::getCode_showsTheConversationAsCode()
+{
+    Playground playground(m_dir->path(), TestGateway::simulator());
+    waitListening(playground);
+    send(playground, u"Say exactly: it's code"_s);
+    QTRY_VERIFY(!playground.session->isBusy() && playground.session->messages()->rowCount() == 2);
+    QString curl;
+    QString python;
+    QString typeScript;
+    whenModal<QDialog>([&](QDialog *dialog) {
+        curl = dialog->findChild<QPlainTextEdit *>(u"codeCurl"_s)->toPlainText();
+        python = dialog->findChild<QPlainTextEdit *>(u"codePython"_s)->toPlainText();
+        typeScript = dialog->findChild<QPlainTextEdit *>(u"codeTypeScript"_s)->toPlainText();
+        dialog->reject();
+    });
+    QTest::mouseClick(playground.find<QPushButton>(u"getCode"_s), Qt::LeftButton);
+    const QString base = playground.server.baseUrl().toString();
+    QVERIFY2(curl.contains(base + u"/v1/messages"_s), qPrintable(curl));
+    QVERIFY(curl.contains(u"it'\\''s code"_s));
+    QVERIFY(python.contains(u"anthropic.Anthropic("_s) && python.contains(base));
+    QVERIFY(typeScript.contains(u"@anthropic-ai/sdk"_s) && typeScript.contains(u"claude-test"_s));
+}
+
+void TestMainWindow::serverDialog_saysWhenThePortIsTaken()
+{
+    QTcpServer taken;
+    QVERIFY(taken.listen(QHostAddress::LocalHost, 0));
+    Playground playground(m_dir->path(), TestGateway::simulator());
+    waitListening(playground);
+    Ui::ServerDialog dialog(playground.server, playground.window.get());
+    dialog.show();
+    dialog.findChild<QSpinBox *>(u"serverPort"_s)->setValue(taken.serverPort());
+    QTest::mouseClick(dialog.findChild<QPushButton *>(u"serverApply"_s), Qt::LeftButton);
+    auto *state = dialog.findChild<QLabel *>(u"serverState"_s);
+    QTRY_VERIFY2(state->text().contains(QString::number(taken.serverPort())) &&
+                     state->text().contains(u"Choose another port"_s),
+                 qPrintable(state->text()));
+    QTRY_VERIFY(playground.find<QToolButton>(u"serverStatus"_s)->text().contains(u"Not running"_s));
+    // Another port: it runs again, and the dialog shows the new base URL.
+    dialog.findChild<QSpinBox *>(u"serverPort"_s)->setValue(0);
+    QTest::mouseClick(dialog.findChild<QPushButton *>(u"serverApply"_s), Qt::LeftButton);
+    QTRY_COMPARE(state->text(), u"Running"_s);
+    QVERIFY(dialog.findChild<QLineEdit *>(u"serverBaseUrl"_s)->text().startsWith(u"http://127.0.0.1:"_s));
+    QTRY_VERIFY(dialog.findChild<QLabel *>(u"serverRequests"_s)->text().toInt() >= 0);
+}
+
+void TestMainWindow::layout_isRemembered()
+{
+    QList<int> sizes;
+    {
+        Playground playground(m_dir->path(), TestGateway::simulator());
+        auto *top = playground.find<QSplitter>(u"topSplitter"_s);
+        top->setSizes({300, 600, 260});
+        sizes = top->sizes();
+        playground.window->close();
+    }
+    Playground again(m_dir->path(), TestGateway::simulator());
+    QTRY_COMPARE(again.find<QSplitter>(u"topSplitter"_s)->sizes(), sizes);
 }
 
 void TestMainWindow::backendDown_showsInTheToolbar()

@@ -9,7 +9,9 @@
 // Not part of CI (it is meant to run long); see CONTRIBUTING.md. Needs only Node 18+.
 import {spawn} from 'node:child_process';
 import {createServer} from 'node:http';
-import {readFileSync, readdirSync} from 'node:fs';
+import {mkdtempSync, readFileSync, readdirSync, writeFileSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import {join} from 'node:path';
 import {setTimeout as sleep} from 'node:timers/promises';
 
 const args = Object.fromEntries(
@@ -74,7 +76,16 @@ await new Promise((resolve) => backend.listen(0, '127.0.0.1', resolve));
 const backendUrl = `http://127.0.0.1:${backend.address().port}/v1`;
 
 // --- Switchboard ---------------------------------------------------------------------------
-const server = spawn(binary, ['--headless', '--port', '0', '--quiet', '--openai-url', backendUrl],
+// Short upstream timeouts: a hung backend must end in Switchboard's 504 or error event well before
+// the client's own deadlines (undici gives up on headers after 300 s, as long as the defaults).
+const configDir = mkdtempSync(join(tmpdir(), 'soak-'));
+const configPath = join(configDir, 'config.json');
+writeFileSync(configPath, JSON.stringify({
+    backends: [{name: 'soak', type: 'openai', url: backendUrl,
+                timeouts: {connect_ms: 5000, first_byte_ms: 20000, idle_ms: 20000}}],
+    default: 'soak',
+}));
+const server = spawn(binary, ['--headless', '--port', '0', '--quiet', '--data-dir', configDir, '--config', configPath],
                      {stdio: ['ignore', 'pipe', 'inherit']});
 const baseUrl = await new Promise((resolve, reject) => {
     let out = '';
@@ -134,6 +145,7 @@ async function oneRequest() {
         }
         outcomes.malformed++;
         if (malformedExamples.length < 5) malformedExamples.push(String(error).slice(0, 300));
+        console.error(`soak: malformed answer: ${String(error).slice(0, 300)}`);
     } finally {
         inFlight.delete(controller);
     }

@@ -28,6 +28,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <map>
 #include <tuple>
 #include <vector>
 
@@ -224,6 +225,48 @@ QString loadAverage()
     QFile file(u"/proc/loadavg"_s);
     return file.open(QIODevice::ReadOnly) ? QString::fromLatin1(file.readAll()).section(u' ', 0, 2) : QString();
 }
+
+// With --trace-events: which top-level event deliveries took longer than 2 ms, summed by receiver
+// class and event type, to see what a stall is made of.
+class BenchApplication final : public QApplication
+{
+public:
+    using QApplication::QApplication;
+
+    bool tracing = false;
+    struct Slow
+    {
+        int count = 0;
+        double totalMs = 0;
+        double maxMs = 0;
+    };
+    std::map<QString, Slow> slow;
+
+    bool notify(QObject *receiver, QEvent *event) override
+    {
+        if (!tracing || m_depth > 0) {
+            return QApplication::notify(receiver, event);
+        }
+        const QString key =
+            QString::fromLatin1(receiver->metaObject()->className()) + u" / "_s + QString::number(int(event->type()));
+        ++m_depth;
+        QElapsedTimer clock;
+        clock.start();
+        const bool result = QApplication::notify(receiver, event);
+        const double ms = double(clock.nsecsElapsed()) / 1e6;
+        --m_depth;
+        if (ms > 2.0) {
+            Slow &entry = slow[key];
+            ++entry.count;
+            entry.totalMs += ms;
+            entry.maxMs = std::max(entry.maxMs, ms);
+        }
+        return result;
+    }
+
+private:
+    int m_depth = 0;
+};
 
 // The window as the app lays it out: conversations on the left, parameters on the right, and a
 // chat column of about 760 px between them.
@@ -454,7 +497,7 @@ int main(int argc, char **argv)
     if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM")) {
         qputenv("QT_QPA_PLATFORM", "offscreen");
     }
-    QApplication app(argc, argv);
+    BenchApplication app(argc, argv);
     QCommandLineParser parser;
     parser.setApplicationDescription(u"Streams replies into the chat view and times opening a long conversation."_s);
     parser.addHelpOption();
@@ -465,11 +508,13 @@ int main(int argc, char **argv)
     const QCommandLineOption openRunsOption(u"open-runs"_s, u"Runs of each opening figure."_s, u"n"_s, u"5"_s);
     const QCommandLineOption skipOpenOption(u"skip-open"_s, u"Skip the opening figures."_s);
     const QCommandLineOption skipStreamOption(u"skip-stream"_s, u"Skip the streaming figures."_s);
+    const QCommandLineOption traceOption(u"trace-events"_s,
+                                         u"List event deliveries over 2 ms while streaming (profiling)."_s);
     const QCommandLineOption writeOption(u"write"_s, u"Update the GUI section of BENCHMARKS.md."_s);
     const QCommandLineOption fileOption(u"benchmarks-file"_s, u"The file --write updates."_s, u"path"_s,
                                         QStringLiteral(SB_BENCHMARKS_MD));
     parser.addOptions({secondsOption, runsOption, ratesOption, openRunsOption, skipOpenOption, skipStreamOption,
-                       writeOption, fileOption});
+                       traceOption, writeOption, fileOption});
     parser.process(app);
     const double seconds = std::max(0.2, parser.value(secondsOption).toDouble());
     const int runs = std::max(1, parser.value(runsOption).toInt());
@@ -496,6 +541,7 @@ int main(int argc, char **argv)
     if (!parser.isSet(skipStreamOption)) {
         // A warm-up, so font loading and first-use allocations land outside the figures.
         streamOnce(window, tokens, 250, 0.5);
+        app.tracing = parser.isSet(traceOption);
         QJsonArray stream;
         int highest = 0;
         bool allPassed = true;
@@ -531,6 +577,11 @@ int main(int argc, char **argv)
             if (failuresInARow == 2) {
                 break;
             }
+        }
+        app.tracing = false;
+        for (const auto &[key, entry] : app.slow) {
+            std::fprintf(stderr, "sb-guibench: slow event %s: %d times, %.1f ms in all, longest %.1f ms\n",
+                         qPrintable(key), entry.count, entry.totalMs, entry.maxMs);
         }
         result[u"stream"_s] = stream;
         result[u"highestRate"_s] = highest;

@@ -419,6 +419,38 @@ double openOnce(Window &window, const QList<ChatMessage> &messages)
     return ms;
 }
 
+// A reply streamed token by token must end looking as it does when loaded from the store: grabs
+// both (the whole message, not just what is in view) and compares them pixel for pixel.
+bool checkLook(Window &window, const QString &directory)
+{
+    ReplyWriter writer(11);
+    const QString text = writer.write(6000);
+    const QStringList tokens = tokenize(text);
+    window.model.setMessages(
+        {userMessage(u"Explain streaming with examples."_s), assistantMessage({}, ChatMessage::State::Streaming)});
+    Window::settle();
+    for (qsizetype i = 0; i < tokens.size(); ++i) {
+        window.model.appendText(1, tokens.at(i));
+        if (i % 16 == 0) {
+            window.view->messageAt(1)->flushPendingText();
+            QCoreApplication::processEvents();
+        }
+    }
+    window.model.replace(1, assistantMessage(text, ChatMessage::State::Complete));
+    Window::settle();
+    const QImage streamed = window.view->messageAt(1)->grab().toImage();
+    openOnce(window, {userMessage(u"Explain streaming with examples."_s),
+                      assistantMessage(text, ChatMessage::State::Complete)});
+    Window::settle();
+    const QImage loaded = window.view->messageAt(1)->grab().toImage();
+    streamed.save(directory + u"/streamed.png"_s);
+    loaded.save(directory + u"/loaded.png"_s);
+    const bool same = streamed == loaded;
+    std::fprintf(stderr, "sb-guibench: streamed and loaded reply (%dx%d, %dx%d) %s\n", streamed.width(),
+                 streamed.height(), loaded.width(), loaded.height(), same ? "look the same" : "DIFFER");
+    return same;
+}
+
 QString markdownTable(const QJsonObject &result)
 {
     QStringList lines;
@@ -510,11 +542,13 @@ int main(int argc, char **argv)
     const QCommandLineOption skipStreamOption(u"skip-stream"_s, u"Skip the streaming figures."_s);
     const QCommandLineOption traceOption(u"trace-events"_s,
                                          u"List event deliveries over 2 ms while streaming (profiling)."_s);
+    const QCommandLineOption lookOption(
+        u"check-look"_s, u"Only compare a streamed reply with the same reply loaded; grabs go to <dir>."_s, u"dir"_s);
     const QCommandLineOption writeOption(u"write"_s, u"Update the GUI section of BENCHMARKS.md."_s);
     const QCommandLineOption fileOption(u"benchmarks-file"_s, u"The file --write updates."_s, u"path"_s,
                                         QStringLiteral(SB_BENCHMARKS_MD));
     parser.addOptions({secondsOption, runsOption, ratesOption, openRunsOption, skipOpenOption, skipStreamOption,
-                       traceOption, writeOption, fileOption});
+                       traceOption, lookOption, writeOption, fileOption});
     parser.process(app);
     const double seconds = std::max(0.2, parser.value(secondsOption).toDouble());
     const int runs = std::max(1, parser.value(runsOption).toInt());
@@ -531,6 +565,9 @@ int main(int argc, char **argv)
     result[u"runs"_s] = runs;
 
     Window window;
+    if (parser.isSet(lookOption)) {
+        return checkLook(window, parser.value(lookOption)) ? 0 : 1;
+    }
     result[u"chatWidth"_s] = window.view->viewport()->width();
     const int maxRate = rates.isEmpty() ? 0 : *std::max_element(rates.begin(), rates.end());
     ReplyWriter writer(20240601);

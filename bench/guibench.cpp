@@ -38,6 +38,7 @@ using namespace Qt::StringLiterals;
 using Switchboard::Core::ChatMessage;
 using Switchboard::Core::ChatMessageModel;
 using Switchboard::Ui::ChatView;
+using Switchboard::Ui::MessageWidget;
 
 constexpr double StallBudgetMs = 16.0; // one frame at 60 Hz
 constexpr int OpenTokens = 10000;
@@ -407,14 +408,16 @@ double openOnce(Window &window, const QList<ChatMessage> &messages)
     for (int row = 0; row < window.view->messageCount(); ++row) {
         window.view->messageAt(row)->flushPendingText();
     }
-    // Layout requests cascade upwards one level per pass; grab() then paints what is visible.
+    // New messages are shown by a queued call, and layout requests cascade upwards one level per
+    // pass: a few passes over the posted events settle both. grab() then paints what is in view.
     for (int pass = 0; pass < 8; ++pass) {
-        QCoreApplication::sendPostedEvents(nullptr, QEvent::LayoutRequest);
+        QCoreApplication::sendPostedEvents();
     }
     const QPixmap pixmap = window.frame.grab();
     const double ms = double(clock.nsecsElapsed()) / 1e6;
-    if (pixmap.isNull()) {
-        std::fprintf(stderr, "sb-guibench: grab() returned nothing\n");
+    const MessageWidget *last = window.view->messageAt(window.view->messageCount() - 1);
+    if (pixmap.isNull() || !last || !last->isVisible() || last->height() < 50) {
+        std::fprintf(stderr, "sb-guibench: the opened conversation was not laid out when grabbed\n");
     }
     return ms;
 }

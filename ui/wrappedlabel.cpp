@@ -48,10 +48,11 @@ int WrappedLabel::preferredWidth() const
 
 QSize WrappedLabel::sizeHint() const
 {
-    // The height at the width the label has (a remembered one, as the layout just asked for it)
-    // rather than at the preferred width, which would lay the text out once more per change.
-    const int width = this->width() > 0 ? this->width() : preferredWidth();
-    return {preferredWidth(), heightForWidth(width)};
+    // Once laid out, the width the label has: layouts ask for the height at their hinted width
+    // (QLayout::totalSizeHint), and a width that nobody displays would cost a layout of the text
+    // per change and push the displayed widths out of the remembered ones.
+    const int width = testAttribute(Qt::WA_Resized) && this->width() > 0 ? this->width() : preferredWidth();
+    return {width, heightForWidth(width)};
 }
 
 QSize WrappedLabel::minimumSizeHint() const

@@ -35,7 +35,10 @@ private:
     void forgetHeights();
     int preferredWidth() const;
 
-    mutable std::array<QSize, 3> m_heights; // (width, height), invalid when unused
+    // (width, height), invalid when unused. Each label is asked about several widths per layout
+    // pass (its own with and without the scroll bar, and those of the size hints above it): a
+    // cache smaller than that set would miss on every pass.
+    mutable std::array<QSize, 8> m_heights;
     mutable qsizetype m_nextHeight = 0;
 };
 

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "codeblockwidget.h"
 
+#include "wrappedlabel.h"
+
 #include <QtGui/QClipboard>
 #include <QtGui/QFontDatabase>
 #include <QtGui/QGuiApplication>
@@ -17,7 +19,7 @@ CodeBlockWidget::CodeBlockWidget(QWidget *parent)
     : QFrame(parent)
     , m_language(new QLabel(this))
     , m_copy(new QToolButton(this))
-    , m_text(new QLabel(this))
+    , m_text(new WrappedLabel(this))
 {
     setObjectName(u"codeBlock"_s);
     setFrameShape(QFrame::StyledPanel);
@@ -38,7 +40,6 @@ CodeBlockWidget::CodeBlockWidget(QWidget *parent)
     m_text->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
     m_text->setTextFormat(Qt::PlainText);
     m_text->setTextInteractionFlags(Qt::TextSelectableByMouse | Qt::TextSelectableByKeyboard);
-    m_text->setWordWrap(true);
 
     auto *header = new QHBoxLayout;
     header->setContentsMargins(0, 0, 0, 0);
@@ -59,7 +60,7 @@ void CodeBlockWidget::setCode(const QString &code, const QString &language)
     }
     m_code = code;
     m_language->setText(language);
-    m_text->setText(code);
+    m_text->setContent(code, Qt::PlainText);
 }
 
 } // namespace Switchboard::Ui

@@ -8,6 +8,8 @@ class QToolButton;
 
 namespace Switchboard::Ui {
 
+class WrappedLabel;
+
 // A fenced code block inside a reply: monospace on the palette's alternate base, with its language
 // and a copy button.
 class CodeBlockWidget final : public QFrame
@@ -23,7 +25,7 @@ public:
 private:
     QLabel *m_language;
     QToolButton *m_copy;
-    QLabel *m_text;
+    WrappedLabel *m_text;
     QString m_code;
 };
 

@@ -3,6 +3,7 @@
 
 #include "chat/chatmessage.h"
 #include "codeblockwidget.h"
+#include "wrappedlabel.h"
 
 #include <QtCore/QTimerEvent>
 #include <QtWidgets/QHBoxLayout>
@@ -33,15 +34,13 @@ QToolButton *actionButton(const QString &objectName, const QString &text, const 
     return button;
 }
 
-QLabel *proseLabel(QWidget *parent)
+WrappedLabel *proseLabel(QWidget *parent)
 {
-    auto *label = new QLabel(parent);
+    auto *label = new WrappedLabel(parent);
     label->setObjectName(u"messageProse"_s);
     label->setTextFormat(Qt::MarkdownText);
-    label->setWordWrap(true);
     label->setOpenExternalLinks(true);
     label->setTextInteractionFlags(Qt::TextBrowserInteraction | Qt::TextSelectableByKeyboard);
-    label->setSizePolicy(QSizePolicy::Preferred, QSizePolicy::Minimum);
     return label;
 }
 
@@ -151,13 +150,12 @@ QWidget *MessageWidget::segmentWidget(const MarkdownSegment &segment, QWidget *r
         code->setCode(segment.text, segment.language);
         return code;
     }
-    auto *label = qobject_cast<QLabel *>(reuse);
+    auto *label = qobject_cast<WrappedLabel *>(reuse);
     if (!label) {
         label = proseLabel(this);
     }
     // A question is shown as typed; a reply is Markdown.
-    label->setTextFormat(m_user ? Qt::PlainText : Qt::MarkdownText);
-    label->setText(segment.text);
+    label->setContent(segment.text, m_user ? Qt::PlainText : Qt::MarkdownText);
     return label;
 }
 

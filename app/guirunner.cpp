@@ -50,11 +50,17 @@ int runGui(const CommandLine &options, QSettings &settings)
 
     Core::ConversationStore store;
     const QString storePath = conversationsPath(options);
+    // A file that cannot be used must not keep the server from starting: the window then works on
+    // a store in memory and says so.
+    QString storeProblem;
     if (!store.open(storePath)) {
-        QTextStream(stderr) << "switchboard: cannot open " << storePath << ": " << store.lastError() << Qt::endl;
-        QMessageBox::critical(nullptr, QObject::tr("Switchboard"),
-                              QObject::tr("Conversations cannot be saved: %1 (%2)").arg(storePath, store.lastError()));
-        return 1;
+        storeProblem = QObject::tr("Conversations are not saved this time: %1 cannot be used (%2).")
+                           .arg(storePath, store.lastError());
+        QTextStream(stderr) << "switchboard: " << storeProblem << Qt::endl;
+        if (!store.open(u":memory:"_s)) {
+            QTextStream(stderr) << "switchboard: " << store.lastError() << Qt::endl;
+            return 1;
+        }
     }
     Core::TrafficLog traffic(settings.value(u"inspector/capacity"_s, Core::TrafficLog::DefaultCapacity).toInt());
     QObject::connect(&traffic, &Core::TrafficLog::capacityChanged, &traffic,
@@ -67,6 +73,12 @@ int runGui(const CommandLine &options, QSettings &settings)
     session.restore(Core::ChatSettings{});
 
     Ui::MainWindow window(session, server, traffic, settings, *secrets);
+    if (!storeProblem.isEmpty()) {
+        auto *box =
+            new QMessageBox(QMessageBox::Warning, QObject::tr("Switchboard"), storeProblem, QMessageBox::Ok, &window);
+        box->setAttribute(Qt::WA_DeleteOnClose);
+        box->open(); // the server and the chat work meanwhile
+    }
     // Backends changed in the window get the same access rules as the command line's.
     window.setPrepareConfig([&options, &client](Core::GatewayConfig &changed) -> QString {
         const auto secured = options.secure(changed);

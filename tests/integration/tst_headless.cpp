@@ -76,6 +76,10 @@ QUrl TestHeadless::start(const QStringList &arguments, const QProcessEnvironment
     if (!processEnvironment.contains(u"XDG_CONFIG_HOME"_s)) {
         processEnvironment.insert(u"XDG_CONFIG_HOME"_s, m_configHome.path());
     }
+    // The window keeps conversations in the data directory: never the user's own.
+    if (!processEnvironment.contains(u"XDG_DATA_HOME"_s)) {
+        processEnvironment.insert(u"XDG_DATA_HOME"_s, m_configHome.filePath(u"data"_s));
+    }
     m_process->setProcessEnvironment(processEnvironment);
     m_process->start(binary(), headless ? QStringList{u"--headless"_s} + arguments : arguments);
     if (!m_process->waitForStarted(5000)) {

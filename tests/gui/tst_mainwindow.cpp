@@ -37,6 +37,7 @@
 #include <QtWidgets/QMessageBox>
 #include <QtWidgets/QPlainTextEdit>
 #include <QtWidgets/QPushButton>
+#include <QtWidgets/QScrollBar>
 #include <QtWidgets/QSpinBox>
 #include <QtWidgets/QSplitter>
 #include <QtWidgets/QTableView>
@@ -127,6 +128,7 @@ private Q_SLOTS:
     void backendDown_showsInTheToolbar();
     void inspector_detachesAndComesBack();
     void presets_saveAndApply();
+    void autoscroll_stopsWhenTheUserScrollsUp();
     void getCode_showsTheConversationAsCode();
     void serverDialog_saysWhenThePortIsTaken();
     void layout_isRemembered();
@@ -357,6 +359,31 @@ void whenModal(Answer answer)
         QVERIFY(dialog);
         answer(dialog);
     });
+}
+
+void TestMainWindow::autoscroll_stopsWhenTheUserScrollsUp()
+{
+    Playground playground(m_dir->path(), TestGateway::simulator(40));
+    waitListening(playground);
+    auto *view = playground.find<Ui::ChatView>(u"chatView"_s);
+    QString words;
+    for (int i = 0; i < 120; ++i) {
+        words += u"word\n\n"_s;
+    }
+    auto *composer = playground.find<QPlainTextEdit>(u"composer"_s);
+    composer->setPlainText(u"Say exactly: "_s + words); // keyClicks cannot type newlines
+    QTest::keyClick(composer, Qt::Key_Return, Qt::ControlModifier);
+    QScrollBar *bar = view->verticalScrollBar();
+    // The reply grows past the view and the view follows it down.
+    QTRY_VERIFY(bar->maximum() > 0 && playground.session->isBusy());
+    QTRY_VERIFY(bar->value() == bar->maximum() && bar->maximum() > 200);
+    // The user scrolls up to read: the view stays there while the reply goes on.
+    bar->setValue(0);
+    QVERIFY(!view->followsNewest());
+    const int maximum = bar->maximum();
+    QTRY_VERIFY(bar->maximum() > maximum);
+    QCOMPARE(bar->value(), 0);
+    playground.session->stop();
 }
 
 void TestMainWindow::presets_saveAndApply()

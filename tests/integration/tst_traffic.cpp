@@ -57,6 +57,24 @@ QByteArray streamRequest(int maxTokens = 64)
            R"(,"temperature":0.5,"stream":true,"system":"Be brief.","messages":[{"role":"user","content":"hi"}]})";
 }
 
+// Every byte the recorder keeps for an exchange, before any export redacts it again.
+QByteArray everythingStored(const ExchangeRecord &record)
+{
+    QByteArray all =
+        record.path + record.userAgent + record.model + record.upstreamUrl.toUtf8() + record.upstreamError.toUtf8();
+    for (const Core::CapturedMessage *message :
+         {&record.clientRequest, &record.clientResponse, &record.upstreamRequest, &record.upstreamResponse}) {
+        all += message->startLine + message->body;
+        for (const auto &[name, value] : message->headers.fields()) {
+            all += name + value;
+        }
+        for (const auto &event : message->events) {
+            all += event.name + event.data;
+        }
+    }
+    return all;
+}
+
 } // namespace
 
 void TestTraffic::init()
@@ -256,6 +274,8 @@ void TestTraffic::exports_neverCarryTheKey()
     QVERIFY(!lines.contains(Canary));
     QVERIFY(!curl.contains(QString::fromUtf8(Canary)));
     QVERIFY(!record.upstreamRequest.body.contains(Canary));
+    QVERIFY(!everythingStored(record).contains(Canary)); // the inspector's storage itself
+    QVERIFY(everythingStored(record).contains("[redacted]"));
 
     const QJsonObject log = QJsonDocument::fromJson(har).object()[u"log"_s].toObject();
     QCOMPARE(log[u"version"_s].toString(), u"1.2"_s);

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "chatmessagemodel.h"
 
+#include "chatblocksjson.h"
+
 namespace Switchboard::Core {
 
 using namespace Qt::StringLiterals;
@@ -40,6 +42,8 @@ QVariant ChatMessageModel::data(const QModelIndex &index, int role) const
         return message.errorMessage;
     case MessageIdRole:
         return message.id;
+    case BlocksRole:
+        return ChatBlocksJson::write(message);
     default:
         return {};
     }
@@ -54,7 +58,8 @@ QHash<int, QByteArray> ChatMessageModel::roleNames() const
             {StatsLineRole, "statsLine"},
             {ErrorTypeRole, "errorType"},
             {ErrorMessageRole, "errorMessage"},
-            {MessageIdRole, "messageId"}};
+            {MessageIdRole, "messageId"},
+            {BlocksRole, "blocks"}};
 }
 
 void ChatMessageModel::setMessages(QList<ChatMessage> messages)
@@ -88,6 +93,18 @@ void ChatMessageModel::appendThinking(int row, const QString &text)
 {
     m_messages[row].thinking += text;
     Q_EMIT dataChanged(index(row), index(row), {ThinkingRole});
+}
+
+void ChatMessageModel::setThinkingSignature(int row, const QString &signature)
+{
+    // Not shown anywhere: no view needs to hear of it.
+    m_messages[row].thinkingSignature = signature;
+}
+
+void ChatMessageModel::appendToolUse(int row, const ChatToolUse &use)
+{
+    m_messages[row].toolUses.append(use);
+    Q_EMIT dataChanged(index(row), index(row), {BlocksRole});
 }
 
 void ChatMessageModel::removeFrom(int row)

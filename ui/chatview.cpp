@@ -3,6 +3,7 @@
 
 #include "chat/chatmessage.h"
 #include "chat/chatmessagemodel.h"
+#include "messageblocks.h"
 #include "messagewidget.h"
 
 #include <QtCore/QAbstractItemModel>
@@ -142,13 +143,16 @@ void ChatView::refreshBlocks(int row)
     }
     const Core::ChatMessage &message = chat->at(row);
     // A reply's calls are answered by the turn after it; only the newest complete reply's are open.
-    QList<Core::ChatToolResult> answers;
+    BlocksContext context;
     if (row + 1 < chat->rowCount() && chat->at(row + 1).role == Core::ChatMessage::Role::User) {
-        answers = chat->at(row + 1).toolResults;
+        context.answers = chat->at(row + 1).toolResults;
     }
-    const bool answerable = row + 1 == chat->rowCount() && message.role == Core::ChatMessage::Role::Assistant &&
-                            message.state == Core::ChatMessage::State::Complete;
-    m_messages.at(row)->setBlocks(message, answers, answerable);
+    context.answerable = row + 1 == chat->rowCount() && message.role == Core::ChatMessage::Role::Assistant &&
+                         message.state == Core::ChatMessage::State::Complete;
+    if (row > 0 && !message.toolResults.isEmpty()) {
+        context.calls = chat->at(row - 1).toolUses;
+    }
+    m_messages.at(row)->setBlocks(message, context);
 }
 
 void ChatView::markLast()

@@ -33,11 +33,14 @@ MessageBlocks::MessageBlocks(QWidget *parent)
     hide();
 }
 
-void MessageBlocks::setBlocks(const ChatMessage &message, const QList<ChatToolResult> &answers, bool answerable)
+void MessageBlocks::setBlocks(const ChatMessage &message, const BlocksContext &context)
 {
-    if (message.images != m_images || message.toolResults != m_results || message.toolUses != m_uses) {
-        rebuild(message);
+    if (message.images != m_images || message.toolResults != m_results || message.toolUses != m_uses ||
+        context.calls != m_answeredCalls) {
+        rebuild(message, context.calls);
     }
+    const QList<ChatToolResult> &answers = context.answers;
+    const bool answerable = context.answerable;
     const bool streaming = message.state == ChatMessage::State::Streaming;
     for (ToolUseCard *card : std::as_const(m_cards)) {
         std::optional<ChatToolResult> answer;
@@ -61,8 +64,9 @@ void MessageBlocks::setBlocks(const ChatMessage &message, const QList<ChatToolRe
     setVisible(!m_images.isEmpty() || !m_results.isEmpty() || !m_uses.isEmpty());
 }
 
-void MessageBlocks::rebuild(const ChatMessage &message)
+void MessageBlocks::rebuild(const ChatMessage &message, const QList<Core::ChatToolUse> &calls)
 {
+    m_answeredCalls = calls;
     m_images = message.images;
     m_results = message.toolResults;
     m_uses = message.toolUses;
@@ -95,9 +99,15 @@ void MessageBlocks::rebuild(const ChatMessage &message)
         label->setTextInteractionFlags(Qt::TextSelectableByMouse | Qt::TextSelectableByKeyboard);
         label->setFrameShape(QFrame::StyledPanel);
         label->setMargin(6);
-        label->setText(
-            (result.isError ? tr("Tool error for %1:\n") : tr("Tool result for %1:\n")).arg(result.toolUseId) +
-            (result.content.isEmpty() ? tr("(empty)") : result.content));
+        QString call = result.toolUseId;
+        for (const Core::ChatToolUse &use : calls) {
+            if (use.id == result.toolUseId) {
+                call = use.name;
+            }
+        }
+        label->setToolTip(tr("The tool_result for call %1").arg(result.toolUseId));
+        label->setText((result.isError ? tr("Error from %1:\n") : tr("Result of %1:\n")).arg(call) +
+                       (result.content.isEmpty() ? tr("(empty)") : result.content));
         if (result.isError) {
             QPalette palette = label->palette();
             palette.setColor(QPalette::WindowText, PaletteColors::errorHue());

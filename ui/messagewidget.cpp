@@ -199,9 +199,9 @@ void MessageWidget::setThinking(const QString &thinking)
     m_thinking->setThinking(thinking);
 }
 
-void MessageWidget::setBlocks(const ChatMessage &message, const QList<Core::ChatToolResult> &answers, bool answerable)
+void MessageWidget::setBlocks(const ChatMessage &message, const BlocksContext &context)
 {
-    m_blocks->setBlocks(message, answers, answerable);
+    m_blocks->setBlocks(message, context);
 }
 
 void MessageWidget::setState(int state, const QString &statsLine, const QString &errorType, const QString &errorMessage)

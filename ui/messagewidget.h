@@ -16,6 +16,7 @@ class QWidget;
 namespace Switchboard::Ui {
 
 class MessageBlocks;
+struct BlocksContext;
 class ThinkingView;
 
 // One turn in the chat: its text (Markdown, with code blocks in their own frames), the thinking
@@ -34,7 +35,7 @@ public:
     void setState(int state, const QString &statsLine, const QString &errorType, const QString &errorMessage);
     void setLast(bool last); // only the last reply offers "regenerate"
     // Images, tool results and tool calls (see MessageBlocks::setBlocks).
-    void setBlocks(const Core::ChatMessage &message, const QList<Core::ChatToolResult> &answers, bool answerable);
+    void setBlocks(const Core::ChatMessage &message, const BlocksContext &context);
     QString text() const { return m_text; }
     // Renders any coalesced text now (tests and the benchmark).
     void flushPendingText();

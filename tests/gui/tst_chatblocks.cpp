@@ -284,6 +284,7 @@ void TestChatBlocks::toolCall_isAnsweredFromItsCard()
     // The question of tool results shows them.
     auto *resultBlock = view->messageAt(2)->findChild<QLabel *>(u"toolResultBlock"_s);
     QVERIFY(resultBlock && resultBlock->isVisible());
+    QCOMPARE(resultBlock->text(), u"Result of get_weather:\n21C, clear"_s);
     const QJsonArray sent = lastMessagesRequest(playground.traffic)[u"messages"_s].toArray();
     QCOMPARE(sent.last()[u"content"_s][0][u"type"_s].toString(), u"tool_result"_s);
     QCOMPARE(sent.last()[u"content"_s][0][u"content"_s].toString(), u"21C, clear"_s);

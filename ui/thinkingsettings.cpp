@@ -89,7 +89,7 @@ void ThinkingSettings::load(std::optional<int> budget, int maxTokens)
 void ThinkingSettings::setMaxTokens(int maxTokens)
 {
     m_maxTokens = maxTokens;
-    updateRange(); // a budget clamped to the new range is reported through valueChanged
+    updateRange(); // the budget is kept; the hint says when it no longer fits
 }
 
 std::optional<int> ThinkingSettings::budget() const

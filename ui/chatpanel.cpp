@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: MIT
 #include "chatpanel.h"
 
+#include "attachmentstrip.h"
 #include "chat/chatmessagemodel.h"
 #include "chat/chatsession.h"
 #include "chatview.h"
+#include "composer.h"
 
 #include <QtGui/QClipboard>
 #include <QtGui/QGuiApplication>
@@ -12,6 +14,7 @@
 #include <QtWidgets/QLabel>
 #include <QtWidgets/QPlainTextEdit>
 #include <QtWidgets/QPushButton>
+#include <QtWidgets/QToolButton>
 #include <QtWidgets/QVBoxLayout>
 
 namespace Switchboard::Ui {
@@ -22,7 +25,8 @@ ChatPanel::ChatPanel(Core::ChatSession &session, QWidget *parent)
     : QWidget(parent)
     , m_session(session)
     , m_view(new ChatView(this))
-    , m_composer(new QPlainTextEdit(this))
+    , m_attachments(new AttachmentStrip(this))
+    , m_composer(new Composer(*m_attachments, this))
     , m_send(new QPushButton(this))
     , m_notice(new QLabel(this))
 {
@@ -62,14 +66,18 @@ ChatPanel::ChatPanel(Core::ChatSession &session, QWidget *parent)
             [this](int row, const QString &text) { m_session.editAndResend(row, text); });
     connect(m_view, &ChatView::regenerateRequested, this, [this] { m_session.regenerate(); });
     connect(m_view, &ChatView::deleteRequested, this, [this](int row) { m_session.deleteTurn(row); });
+    connect(m_view, &ChatView::toolResultsSubmitted, this,
+            [this](const QList<Core::ChatToolResult> &results) { m_session.answerToolUses(results); });
 
     auto *composerRow = new QHBoxLayout;
+    composerRow->addWidget(m_attachments->attachButton(), 0, Qt::AlignBottom);
     composerRow->addWidget(m_composer, 1);
     composerRow->addWidget(m_send, 0, Qt::AlignBottom);
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(m_view, 1);
     layout->addWidget(m_notice);
+    layout->addWidget(m_attachments);
     layout->addLayout(composerRow);
     onBusyChanged(session.isBusy());
     fitComposer();
@@ -98,8 +106,9 @@ void ChatPanel::focusComposer()
 void ChatPanel::sendComposer()
 {
     const QString text = m_composer->toPlainText();
-    if (m_session.send(text)) {
+    if (m_session.send(text, m_attachments->images())) {
         m_composer->clear();
+        m_attachments->clear();
     }
 }
 

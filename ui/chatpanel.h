@@ -13,10 +13,12 @@ class ChatSession;
 
 namespace Switchboard::Ui {
 
+class AttachmentStrip;
 class ChatView;
+class Composer;
 
 // The conversation and its composer. Ctrl+Enter sends; while a reply streams the Send button
-// becomes Stop (and Esc stops).
+// becomes Stop (and Esc stops). Images attached to the composer go with the message.
 class ChatPanel final : public QWidget
 {
     Q_OBJECT
@@ -25,6 +27,7 @@ public:
     explicit ChatPanel(Core::ChatSession &session, QWidget *parent = nullptr);
 
     ChatView *view() const { return m_view; }
+    AttachmentStrip *attachments() const { return m_attachments; }
     void focusComposer();
     void sendComposer();
     void copyLastReply();
@@ -38,7 +41,8 @@ private:
 
     Core::ChatSession &m_session;
     ChatView *m_view;
-    QPlainTextEdit *m_composer;
+    AttachmentStrip *m_attachments;
+    Composer *m_composer;
     QPushButton *m_send;
     QLabel *m_notice;
 };

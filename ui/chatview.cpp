@@ -3,6 +3,7 @@
 
 #include "chat/chatmessage.h"
 #include "chat/chatmessagemodel.h"
+#include "messageblocks.h"
 #include "messagewidget.h"
 
 #include <QtCore/QAbstractItemModel>
@@ -99,10 +100,12 @@ void ChatView::insert(int first, int last)
                 [this, widget] { Q_EMIT regenerateRequested(rowOf(widget)); });
         connect(widget, &MessageWidget::deleteRequested, this,
                 [this, widget] { Q_EMIT deleteRequested(rowOf(widget)); });
+        connect(widget, &MessageWidget::toolResultsSubmitted, this, &ChatView::toolResultsSubmitted);
         m_messages.insert(row, widget);
         m_layout->insertWidget(row, widget); // the stretch stays last
     }
-    refresh(first, last);
+    // The turn before is refreshed too: a new turn may answer its tool calls.
+    refresh(std::max(0, first - 1), last);
     markLast();
 }
 
@@ -112,6 +115,9 @@ void ChatView::remove(int first, int last)
         MessageWidget *widget = m_messages.takeAt(row);
         m_layout->removeWidget(widget);
         widget->deleteLater();
+    }
+    if (first > 0 && first <= m_messages.size()) {
+        refresh(first - 1, first - 1); // its tool calls may be open again
     }
     markLast();
 }
@@ -125,7 +131,28 @@ void ChatView::refresh(int first, int last)
         widget->setThinking(index.data(Model::ThinkingRole).toString());
         widget->setState(index.data(Model::StateRole).toInt(), index.data(Model::StatsLineRole).toString(),
                          index.data(Model::ErrorTypeRole).toString(), index.data(Model::ErrorMessageRole).toString());
+        refreshBlocks(row);
     }
+}
+
+void ChatView::refreshBlocks(int row)
+{
+    const auto *chat = qobject_cast<const Model *>(m_model);
+    if (!chat || row >= chat->rowCount()) {
+        return;
+    }
+    const Core::ChatMessage &message = chat->at(row);
+    // A reply's calls are answered by the turn after it; only the newest complete reply's are open.
+    BlocksContext context;
+    if (row + 1 < chat->rowCount() && chat->at(row + 1).role == Core::ChatMessage::Role::User) {
+        context.answers = chat->at(row + 1).toolResults;
+    }
+    context.answerable = row + 1 == chat->rowCount() && message.role == Core::ChatMessage::Role::Assistant &&
+                         message.state == Core::ChatMessage::State::Complete;
+    if (row > 0 && !message.toolResults.isEmpty()) {
+        context.calls = chat->at(row - 1).toolUses;
+    }
+    m_messages.at(row)->setBlocks(message, context);
 }
 
 void ChatView::markLast()

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "chat/chatmessage.h"
+
 #include <QtWidgets/QScrollArea>
 
 class QAbstractItemModel;
@@ -30,12 +32,15 @@ Q_SIGNALS:
     void editSubmitted(int row, const QString &text);
     void regenerateRequested(int row);
     void deleteRequested(int row);
+    // The answers to the newest reply's tool calls.
+    void toolResultsSubmitted(const QList<Core::ChatToolResult> &results);
 
 private:
     void rebuild();
     void insert(int first, int last);
     void remove(int first, int last);
     void refresh(int first, int last);
+    void refreshBlocks(int row);
     void markLast();
     int rowOf(const MessageWidget *widget) const;
     void onRangeChanged(int minimum, int maximum);

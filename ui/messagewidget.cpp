@@ -3,6 +3,8 @@
 
 #include "chat/chatmessage.h"
 #include "codeblockwidget.h"
+#include "messageblocks.h"
+#include "thinkingview.h"
 #include "wrappedlabel.h"
 
 #include <QtCore/QTimerEvent>
@@ -50,8 +52,9 @@ MessageWidget::MessageWidget(bool user, QWidget *parent)
     : QFrame(parent)
     , m_user(user)
     , m_role(new QLabel(user ? tr("You") : tr("Assistant"), this))
-    , m_thinking(new QLabel(this))
+    , m_thinking(new ThinkingView(this))
     , m_body(new QVBoxLayout)
+    , m_blocks(new MessageBlocks(this))
     , m_stats(new QLabel(this))
     , m_error(new QLabel(this))
     , m_copy(actionButton(u"copyMessage"_s, tr("Copy"), tr("Copy this message"), this))
@@ -68,11 +71,7 @@ MessageWidget::MessageWidget(bool user, QWidget *parent)
     QFont roleFont = m_role->font();
     roleFont.setBold(true);
     m_role->setFont(roleFont);
-    m_thinking->setObjectName(u"messageThinking"_s);
-    m_thinking->setWordWrap(true);
-    m_thinking->setForegroundRole(QPalette::PlaceholderText);
-    m_thinking->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    m_thinking->hide();
+    connect(m_blocks, &MessageBlocks::toolResultsSubmitted, this, &MessageWidget::toolResultsSubmitted);
     m_stats->setObjectName(u"messageStats"_s);
     m_stats->setForegroundRole(QPalette::PlaceholderText);
     m_stats->setTextInteractionFlags(Qt::TextSelectableByMouse);
@@ -107,6 +106,7 @@ MessageWidget::MessageWidget(bool user, QWidget *parent)
     layout->addLayout(header);
     layout->addWidget(m_thinking);
     layout->addLayout(m_body);
+    layout->addWidget(m_blocks);
     layout->addWidget(m_error);
     layout->addWidget(m_stats);
 }
@@ -194,8 +194,12 @@ void MessageWidget::render()
 
 void MessageWidget::setThinking(const QString &thinking)
 {
-    m_thinking->setVisible(!thinking.isEmpty());
-    m_thinking->setText(thinking.isEmpty() ? QString() : tr("Thinking: %1").arg(thinking));
+    m_thinking->setThinking(thinking);
+}
+
+void MessageWidget::setBlocks(const ChatMessage &message, const BlocksContext &context)
+{
+    m_blocks->setBlocks(message, context);
 }
 
 void MessageWidget::setState(int state, const QString &statsLine, const QString &errorType, const QString &errorMessage)

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "chat/chatmessage.h"
 #include "chat/markdownsegments.h"
 
 #include <QtCore/QBasicTimer>
@@ -13,6 +14,10 @@ class QVBoxLayout;
 class QWidget;
 
 namespace Switchboard::Ui {
+
+class MessageBlocks;
+struct BlocksContext;
+class ThinkingView;
 
 // One turn in the chat: its text (Markdown, with code blocks in their own frames), the thinking
 // behind it, the figures under a reply, an inline error, and its actions. While a reply streams,
@@ -29,6 +34,8 @@ public:
     void setThinking(const QString &thinking);
     void setState(int state, const QString &statsLine, const QString &errorType, const QString &errorMessage);
     void setLast(bool last); // only the last reply offers "regenerate"
+    // Images, tool results and tool calls (see MessageBlocks::setBlocks).
+    void setBlocks(const Core::ChatMessage &message, const BlocksContext &context);
     QString text() const { return m_text; }
     // Renders any coalesced text now (tests and the benchmark).
     void flushPendingText();
@@ -38,6 +45,7 @@ Q_SIGNALS:
     void editSubmitted(const QString &text);
     void regenerateRequested();
     void deleteRequested();
+    void toolResultsSubmitted(const QList<Core::ChatToolResult> &results);
 
 protected:
     void timerEvent(QTimerEvent *event) override;
@@ -54,8 +62,9 @@ private:
     QList<QWidget *> m_segmentWidgets;
     QBasicTimer m_renderTimer;
     QLabel *m_role;
-    QLabel *m_thinking;
+    ThinkingView *m_thinking;
     QVBoxLayout *m_body;
+    MessageBlocks *m_blocks;
     QLabel *m_stats;
     QLabel *m_error;
     QToolButton *m_copy;

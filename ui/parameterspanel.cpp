@@ -6,7 +6,10 @@
 #include "chat/codesnippets.h"
 #include "chat/presetstore.h"
 #include "client/messagesclient.h"
+#include "collapsiblesection.h"
 #include "getcodedialog.h"
+#include "thinkingsettings.h"
+#include "toolseditor.h"
 
 #include <QtCore/QSettings>
 #include <QtWidgets/QCheckBox>
@@ -82,6 +85,8 @@ ParametersPanel::ParametersPanel(Core::ChatSession &session, QSettings &settings
     , m_stops(new QListWidget(this))
     , m_stream(new QCheckBox(tr("Stream the reply"), this))
     , m_presetCombo(new QComboBox(this))
+    , m_thinking(new ThinkingSettings(this))
+    , m_tools(new ToolsEditor(this))
 {
     setObjectName(u"parametersPanel"_s);
 
@@ -175,6 +180,11 @@ ParametersPanel::ParametersPanel(Core::ChatSession &session, QSettings &settings
     getCode->setToolTip(tr("This conversation as curl, Python or TypeScript code for the local endpoint"));
     connect(getCode, &QPushButton::clicked, this, &ParametersPanel::showCode);
 
+    connect(m_thinking, &ThinkingSettings::changed, this, &ParametersPanel::commit);
+    connect(m_thinking, &ThinkingSettings::maxTokensNeeded, m_maxTokens, &QSpinBox::setValue);
+    connect(m_maxTokens, &QSpinBox::valueChanged, m_thinking, &ThinkingSettings::setMaxTokens);
+    connect(m_tools, &ToolsEditor::changed, this, &ParametersPanel::commit);
+
     auto *form = new QFormLayout;
     auto *modelRow = new QHBoxLayout;
     modelRow->addWidget(m_model, 1);
@@ -198,6 +208,7 @@ ParametersPanel::ParametersPanel(Core::ChatSession &session, QSettings &settings
     stopColumn->addLayout(stopButtons);
     form->addRow(tr("Stop sequences"), stopColumn);
     form->addRow(QString(), m_stream);
+    form->addRow(QString(), m_thinking);
     auto *presetRow = new QHBoxLayout;
     presetRow->addWidget(m_presetCombo, 1);
     presetRow->addWidget(savePreset);
@@ -206,6 +217,7 @@ ParametersPanel::ParametersPanel(Core::ChatSession &session, QSettings &settings
 
     auto *layout = new QVBoxLayout(this);
     layout->addLayout(form);
+    layout->addWidget(new CollapsibleSection(tr("Tools"), u"toolsSection"_s, m_tools, this));
     layout->addWidget(getCode);
     layout->addStretch(1);
 
@@ -248,6 +260,8 @@ void ParametersPanel::load(const Core::ChatSettings &settings)
         item->setFlags(item->flags() | Qt::ItemIsEditable);
     }
     m_stream->setChecked(settings.stream);
+    m_thinking->load(settings.thinkingBudget, settings.maxTokens);
+    m_tools->load(settings.toolsJson, settings.toolChoice);
     m_loading = false;
 }
 
@@ -273,6 +287,9 @@ Core::ChatSettings ParametersPanel::current() const
         }
     }
     settings.stream = m_stream->isChecked();
+    settings.thinkingBudget = m_thinking->budget();
+    settings.toolsJson = m_tools->toolsJson();
+    settings.toolChoice = m_tools->toolChoice();
     return settings;
 }
 

@@ -21,6 +21,9 @@ class PresetStore;
 
 namespace Switchboard::Ui {
 
+class ThinkingSettings;
+class ToolsEditor;
+
 // Model, system prompt and sampling parameters of the open conversation. Each optional parameter
 // has a checkbox: unchecked means "not sent" (the backend's default), which is not any value.
 class ParametersPanel final : public QWidget
@@ -64,6 +67,8 @@ private:
     QListWidget *m_stops;
     QCheckBox *m_stream;
     QComboBox *m_presetCombo;
+    ThinkingSettings *m_thinking;
+    ToolsEditor *m_tools;
 };
 
 } // namespace Switchboard::Ui

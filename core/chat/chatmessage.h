@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include <QtCore/QByteArray>
+#include <QtCore/QList>
 #include <QtCore/QString>
 
 #include <optional>
@@ -27,6 +29,36 @@ struct ReplyStats
     bool operator==(const ReplyStats &) const = default;
 };
 
+// An image attached to a question, sent as a base64 image block.
+struct ChatImage
+{
+    QString mediaType; // image/png, image/jpeg, image/gif or image/webp
+    QByteArray data;   // base64, as the block carries it
+    QString fileName;  // where it came from, for the thumbnail's tooltip; not sent
+
+    bool operator==(const ChatImage &) const = default;
+};
+
+// A tool call the model made in a reply.
+struct ChatToolUse
+{
+    QString id;
+    QString name;
+    QString inputJson; // the input object as JSON text
+
+    bool operator==(const ChatToolUse &) const = default;
+};
+
+// The user's answer to a tool call, sent as a tool_result block.
+struct ChatToolResult
+{
+    QString toolUseId;
+    QString content;
+    bool isError = false;
+
+    bool operator==(const ChatToolResult &) const = default;
+};
+
 // One turn of a conversation as the playground keeps it.
 struct ChatMessage
 {
@@ -47,6 +79,11 @@ struct ChatMessage
     Role role = Role::User;
     QString text;
     QString thinking; // an assistant's thinking, when the model produced any
+    // The thinking's signature: the API wants thinking sent back signed when a tool loop goes on.
+    QString thinkingSignature;
+    QList<ChatImage> images;           // user turns
+    QList<ChatToolResult> toolResults; // user turns: answers to the previous reply's tool calls
+    QList<ChatToolUse> toolUses;       // assistant turns
     State state = State::Complete;
     ReplyStats stats; // assistants only
     QString errorType;

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "chatmessagemodel.h"
 
+#include "chatblocksjson.h"
+
 namespace Switchboard::Core {
 
 using namespace Qt::StringLiterals;
@@ -40,6 +42,8 @@ QVariant ChatMessageModel::data(const QModelIndex &index, int role) const
         return message.errorMessage;
     case MessageIdRole:
         return message.id;
+    case BlocksRole:
+        return ChatBlocksJson::write(message);
     default:
         return {};
     }
@@ -54,7 +58,8 @@ QHash<int, QByteArray> ChatMessageModel::roleNames() const
             {StatsLineRole, "statsLine"},
             {ErrorTypeRole, "errorType"},
             {ErrorMessageRole, "errorMessage"},
-            {MessageIdRole, "messageId"}};
+            {MessageIdRole, "messageId"},
+            {BlocksRole, "blocks"}};
 }
 
 void ChatMessageModel::setMessages(QList<ChatMessage> messages)
@@ -90,14 +95,26 @@ void ChatMessageModel::appendThinking(int row, const QString &text)
     Q_EMIT dataChanged(index(row), index(row), {ThinkingRole});
 }
 
+void ChatMessageModel::setThinkingSignature(int row, const QString &signature)
+{
+    // Not shown anywhere: no view needs to hear of it.
+    m_messages[row].thinkingSignature = signature;
+}
+
+void ChatMessageModel::appendToolUse(int row, const ChatToolUse &use)
+{
+    m_messages[row].toolUses.append(use);
+    Q_EMIT dataChanged(index(row), index(row), {BlocksRole});
+}
+
 void ChatMessageModel::removeFrom(int row)
 {
     if (row < m_messages.size()) {
-        removeRows(row, int(m_messages.size()) - row);
+        removeMessages(row, int(m_messages.size()) - row);
     }
 }
 
-void ChatMessageModel::removeRows(int row, int count)
+void ChatMessageModel::removeMessages(int row, int count)
 {
     if (count <= 0) {
         return;

@@ -25,6 +25,7 @@ public:
         ErrorTypeRole,
         ErrorMessageRole,
         MessageIdRole,
+        BlocksRole, // images, tool calls and results as ChatBlocksJson text; widgets read at() instead
     };
 
     explicit ChatMessageModel(QObject *parent = nullptr);
@@ -40,8 +41,10 @@ public:
     void replace(int row, const ChatMessage &message);
     void appendText(int row, const QString &text);
     void appendThinking(int row, const QString &text);
+    void setThinkingSignature(int row, const QString &signature);
+    void appendToolUse(int row, const ChatToolUse &use);
     void removeFrom(int row);
-    void removeRows(int row, int count);
+    void removeMessages(int row, int count);
 
     static QString statsLine(const ReplyStats &stats);
 

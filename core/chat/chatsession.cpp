@@ -44,6 +44,17 @@ ChatSession::ChatSession(ConversationStore &store, MessagesClient &client, QObje
             m_messages->appendThinking(m_replyRow, text);
         }
     });
+    connect(&m_client, &MessagesClient::thinkingSigned, this, [this](const QString &signature) {
+        if (isBusy()) {
+            m_messages->setThinkingSignature(m_replyRow, signature);
+        }
+    });
+    connect(&m_client, &MessagesClient::toolUseFinished, this,
+            [this](const QString &id, const QString &name, const QString &inputJson) {
+                if (isBusy()) {
+                    m_messages->appendToolUse(m_replyRow, {id, name, inputJson});
+                }
+            });
     connect(&m_client, &MessagesClient::finished, this,
             [this](const ReplyStats &stats) { finishReply(ChatMessage::State::Complete, stats); });
     connect(&m_client, &MessagesClient::cancelled, this,
@@ -178,15 +189,42 @@ void ChatSession::touchTitle(const QString &firstMessage)
 
 bool ChatSession::send(const QString &text)
 {
-    if (isBusy() || text.trimmed().isEmpty() || !m_current) {
+    return send(text, {});
+}
+
+bool ChatSession::send(const QString &text, const QList<ChatImage> &images)
+{
+    if (isBusy() || (text.trimmed().isEmpty() && images.isEmpty()) || !m_current) {
         return false;
     }
     ChatMessage message;
     message.role = ChatMessage::Role::User;
     message.text = text;
+    message.images = images;
     message.id = m_store.appendMessage(m_current, message); // stored before anything is sent
     checkStore(message.id != 0);
     touchTitle(text);
+    m_messages->append(message);
+    reloadConversations();
+    startReply();
+    return true;
+}
+
+bool ChatSession::answerToolUses(const QList<ChatToolResult> &results)
+{
+    const int rows = m_messages->rowCount();
+    if (isBusy() || !m_current || rows == 0 || results.isEmpty()) {
+        return false;
+    }
+    const ChatMessage &last = m_messages->at(rows - 1);
+    if (last.role != ChatMessage::Role::Assistant || last.toolUses.isEmpty()) {
+        return false;
+    }
+    ChatMessage message;
+    message.role = ChatMessage::Role::User;
+    message.toolResults = results;
+    message.id = m_store.appendMessage(m_current, message);
+    checkStore(message.id != 0);
     m_messages->append(message);
     reloadConversations();
     startReply();
@@ -259,7 +297,7 @@ bool ChatSession::regenerate()
     int last = rows - 1;
     if (m_messages->at(last).role == ChatMessage::Role::Assistant) {
         checkStore(m_store.removeMessage(m_messages->at(last).id));
-        m_messages->removeRows(last, 1);
+        m_messages->removeMessages(last, 1);
         --last;
     }
     if (last < 0 || m_messages->at(last).role != ChatMessage::Role::User) {
@@ -306,7 +344,7 @@ bool ChatSession::deleteTurn(int row)
     for (int i = 0; i < count; ++i) {
         checkStore(m_store.removeMessage(m_messages->at(row + i).id));
     }
-    m_messages->removeRows(row, count);
+    m_messages->removeMessages(row, count);
     reloadConversations();
     return true;
 }
@@ -334,6 +372,44 @@ QString contentText(const QJsonValue &content)
     return parts.join(u"\n\n"_s);
 }
 
+// A captured turn as a message: text, and the blocks the playground keeps (base64 images, tool
+// calls and results, signed thinking); any other block is named in the text.
+ChatMessage importedMessage(const QJsonObject &turn)
+{
+    ChatMessage message;
+    message.role =
+        turn[u"role"_s].toString() == u"assistant"_s ? ChatMessage::Role::Assistant : ChatMessage::Role::User;
+    const QJsonValue content = turn[u"content"_s];
+    if (!content.isArray()) {
+        message.text = contentText(content);
+        return message;
+    }
+    QJsonArray rest;
+    const QJsonArray blocks = content.toArray();
+    for (const QJsonValue &value : blocks) {
+        const QJsonObject block = value.toObject();
+        const QString type = block[u"type"_s].toString();
+        const QJsonObject source = block[u"source"_s].toObject();
+        if (type == u"image"_s && source[u"type"_s].toString() == u"base64"_s) {
+            message.images.append({source[u"media_type"_s].toString(), source[u"data"_s].toString().toLatin1(), {}});
+        } else if (type == u"tool_use"_s) {
+            message.toolUses.append(
+                {block[u"id"_s].toString(), block[u"name"_s].toString(),
+                 QString::fromUtf8(QJsonDocument(block[u"input"_s].toObject()).toJson(QJsonDocument::Compact))});
+        } else if (type == u"tool_result"_s) {
+            message.toolResults.append(
+                {block[u"tool_use_id"_s].toString(), contentText(block[u"content"_s]), block[u"is_error"_s].toBool()});
+        } else if (type == u"thinking"_s) {
+            message.thinking = block[u"thinking"_s].toString();
+            message.thinkingSignature = block[u"signature"_s].toString();
+        } else {
+            rest.append(block);
+        }
+    }
+    message.text = contentText(rest);
+    return message;
+}
+
 } // namespace
 
 qint64 ChatSession::importRequest(const QByteArray &body)
@@ -356,6 +432,17 @@ qint64 ChatSession::importRequest(const QByteArray &body)
         settings.stopSequences << stop.toString();
     }
     settings.stream = request[u"stream"_s].toBool();
+    const QJsonArray tools = request[u"tools"_s].toArray();
+    settings.toolsJson =
+        tools.isEmpty() ? QString() : QString::fromUtf8(QJsonDocument(tools).toJson(QJsonDocument::Indented));
+    settings.toolChoice =
+        request[u"tool_choice"_s].isObject()
+            ? QString::fromUtf8(QJsonDocument(request[u"tool_choice"_s].toObject()).toJson(QJsonDocument::Compact))
+            : QString();
+    const QJsonObject thinking = request[u"thinking"_s].toObject();
+    settings.thinkingBudget = thinking[u"type"_s].toString() == u"enabled"_s
+                                  ? std::optional(thinking[u"budget_tokens"_s].toInt())
+                                  : std::nullopt;
     if (isBusy()) {
         stop();
     }
@@ -365,12 +452,7 @@ qint64 ChatSession::importRequest(const QByteArray &body)
         return 0;
     }
     for (const QJsonValue &value : turns) {
-        const QJsonObject turn = value.toObject();
-        ChatMessage message;
-        message.role =
-            turn[u"role"_s].toString() == u"assistant"_s ? ChatMessage::Role::Assistant : ChatMessage::Role::User;
-        message.text = contentText(turn[u"content"_s]);
-        checkStore(m_store.appendMessage(id, message) != 0);
+        checkStore(m_store.appendMessage(id, importedMessage(value.toObject())) != 0);
     }
     reloadConversations();
     openConversation(id);

@@ -44,12 +44,18 @@ public:
     bool isBusy() const { return m_replyRow >= 0; }
     // Each returns false when it cannot be done now (busy, empty text, wrong row).
     bool send(const QString &text);
+    // A question with images (text may then be empty).
+    bool send(const QString &text, const QList<ChatImage> &images);
+    // Answers the tool calls of the newest reply with a user turn of tool_result blocks, and asks
+    // for the next reply. False unless the newest message is a reply with tool calls.
+    bool answerToolUses(const QList<ChatToolResult> &results);
     void stop();
     bool regenerate();
     bool editAndResend(int row, const QString &text);
     bool deleteTurn(int row);
-    // A captured Messages request as a new conversation: its model, system prompt, parameters and
-    // text turns (other blocks become a note). Returns the conversation's id, or 0 when `body` is
+    // A captured Messages request as a new conversation: its model, system prompt, parameters,
+    // tools and thinking, and its turns with their images, tool calls and results (other blocks
+    // become a note). Returns the conversation's id, or 0 when `body` is
     // not a Messages request.
     qint64 importRequest(const QByteArray &body);
 

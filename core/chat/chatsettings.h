@@ -20,6 +20,12 @@ struct ChatSettings
     int maxTokens = 1024;              // >= 1
     QStringList stopSequences;
     bool stream = true;
+    // The `tools` array as JSON text, as the user wrote it; empty: no tools.
+    QString toolsJson;
+    // The `tool_choice` object as JSON text; empty: not sent (the API's default, auto).
+    QString toolChoice;
+    // budget_tokens for extended thinking; unset: thinking is not asked for.
+    std::optional<int> thinkingBudget;
 
     bool operator==(const ChatSettings &) const = default;
 };

@@ -34,6 +34,16 @@ QByteArray write(const ChatSettings &settings)
     }
     json.endArray();
     json.field("stream", settings.stream);
+    // Kept as text, not as JSON: the user's tools are saved as typed, even while being edited.
+    if (!settings.toolsJson.isEmpty()) {
+        json.field("tools_json", settings.toolsJson.toUtf8());
+    }
+    if (!settings.toolChoice.isEmpty()) {
+        json.field("tool_choice_json", settings.toolChoice.toUtf8());
+    }
+    if (settings.thinkingBudget) {
+        json.field("thinking_budget", *settings.thinkingBudget);
+    }
     json.endObject();
     return out;
 }
@@ -152,7 +162,10 @@ std::optional<ChatSettings> read(QByteArrayView json)
         readString(fields, "model", settings.model) && readString(fields, "system", settings.system) &&
         readDouble(fields, "temperature", settings.temperature) && readDouble(fields, "top_p", settings.topP) &&
         readOptionalInt(fields, "top_k", settings.topK) && readInt(fields, "max_tokens", settings.maxTokens) &&
-        readStrings(fields, "stop_sequences", settings.stopSequences) && readBool(fields, "stream", settings.stream);
+        readStrings(fields, "stop_sequences", settings.stopSequences) && readBool(fields, "stream", settings.stream) &&
+        readString(fields, "tools_json", settings.toolsJson) &&
+        readString(fields, "tool_choice_json", settings.toolChoice) &&
+        readOptionalInt(fields, "thinking_budget", settings.thinkingBudget);
     if (!ok) {
         return std::nullopt;
     }

@@ -45,6 +45,20 @@ QJsonObject requestObject(const ChatSettings &settings, const QList<ChatMessage>
     if (settings.stream) {
         body.insert(u"stream"_s, true);
     }
+    // The panel only commits tools that parse; a store edited by hand could still hold others, and
+    // those are left out rather than sent as something the user did not write.
+    const QJsonArray tools = QJsonDocument::fromJson(settings.toolsJson.toUtf8()).array();
+    if (!tools.isEmpty()) {
+        body.insert(u"tools"_s, tools);
+        const QJsonObject choice = QJsonDocument::fromJson(settings.toolChoice.toUtf8()).object();
+        if (!choice.isEmpty()) {
+            body.insert(u"tool_choice"_s, choice);
+        }
+    }
+    if (settings.thinkingBudget) {
+        body.insert(u"thinking"_s,
+                    QJsonObject{{u"type"_s, u"enabled"_s}, {u"budget_tokens"_s, *settings.thinkingBudget}});
+    }
     return body;
 }
 

@@ -28,10 +28,12 @@ public:
         Required,
     };
 
-    // The Messages API body the chat sends for `messages` with `settings`, compact. Only role and
-    // text are sent (never thinking); failed replies and empty turns are left out. Unset optional
-    // settings, an empty system prompt and empty stop sequences are omitted; max_tokens and model
-    // are always present, and "stream": true only when streaming.
+    // The Messages API body the chat sends for `messages` with `settings`, compact. Turns are
+    // ChatRequest::turns(): text, and content blocks for images and tool calls and results
+    // (thinking only signed, beside the calls it led to); failed replies and empty turns are left
+    // out. Unset optional settings, an empty system prompt and empty stop sequences are omitted;
+    // max_tokens and model are always present, "stream": true only when streaming, tools and
+    // tool_choice only with tools, and thinking only with a budget.
     static QByteArray requestBody(const ChatSettings &settings, const QList<ChatMessage> &messages);
 
     // POST {baseUrl}/v1/messages for a POSIX shell, the body as one single-quoted argument. It needs

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "conversationstore.h"
 
+#include "chatblocksjson.h"
 #include "chatsettingsjson.h"
 
 #include <QtCore/QDateTime>
@@ -46,6 +47,11 @@ const QList<QStringList> &migrations()
             "    error_message TEXT NOT NULL)"_s,
             u"CREATE INDEX messages_by_conversation ON messages (conversation_id, id)"_s,
             u"CREATE INDEX messages_streaming ON messages (state) WHERE state = 'streaming'"_s,
+        },
+        {
+            // Images, tool calls, tool results and the thinking's signature (ChatBlocksJson); empty
+            // for a message of text alone, which every message written by schema 1 is.
+            u"ALTER TABLE messages ADD COLUMN blocks TEXT NOT NULL DEFAULT ''"_s,
         },
     };
     return steps;
@@ -114,9 +120,10 @@ QVariant text(const QString &value)
 QVariantList mutableValues(const ChatMessage &message)
 {
     const ReplyStats &stats = message.stats;
-    return {text(message.text),       text(message.thinking),  stateName(message.state),  stats.timeToFirstTokenMs,
-            stats.durationMs,         stats.inputTokens,       stats.outputTokens,        text(stats.stopReason),
-            text(stats.stopSequence), text(message.errorType), text(message.errorMessage)};
+    return {text(message.text),       text(message.thinking),     stateName(message.state),
+            stats.timeToFirstTokenMs, stats.durationMs,           stats.inputTokens,
+            stats.outputTokens,       text(stats.stopReason),     text(stats.stopSequence),
+            text(message.errorType),  text(message.errorMessage), text(ChatBlocksJson::write(message))};
 }
 
 // Reads a row of `SELECT id, role, <the mutable columns>`.
@@ -136,6 +143,7 @@ ChatMessage messageFromRow(const QSqlQuery &row)
     message.stats.stopSequence = row.value(10).toString();
     message.errorType = row.value(11).toString();
     message.errorMessage = row.value(12).toString();
+    ChatBlocksJson::read(row.value(13).toString(), message);
     return message;
 }
 
@@ -296,7 +304,7 @@ QList<ChatMessage> ConversationStore::messages(qint64 conversationId) const
 {
     QList<ChatMessage> list;
     auto rows = exec(u"SELECT id, role, text, thinking, state, ttft_ms, duration_ms, input_tokens, output_tokens,"
-                     " stop_reason, stop_sequence, error_type, error_message"
+                     " stop_reason, stop_sequence, error_type, error_message, blocks"
                      " FROM messages WHERE conversation_id = ? ORDER BY id"_s,
                      {conversationId});
     while (rows && rows->next()) {
@@ -316,7 +324,7 @@ qint64 ConversationStore::appendMessage(qint64 conversationId, const ChatMessage
         }
         const auto insert = exec(u"INSERT INTO messages (conversation_id, role, text, thinking, state, ttft_ms,"
                                  " duration_ms, input_tokens, output_tokens, stop_reason, stop_sequence, error_type,"
-                                 " error_message) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"_s,
+                                 " error_message, blocks) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"_s,
                                  QVariantList{conversationId, roleName(message.role)} + mutableValues(message));
         if (!insert) {
             return false;
@@ -336,7 +344,7 @@ bool ConversationStore::updateMessage(const ChatMessage &message)
         }
         const auto update = exec(u"UPDATE messages SET text = ?, thinking = ?, state = ?, ttft_ms = ?, duration_ms = ?,"
                                  " input_tokens = ?, output_tokens = ?, stop_reason = ?, stop_sequence = ?,"
-                                 " error_type = ?, error_message = ? WHERE id = ?"_s,
+                                 " error_type = ?, error_message = ?, blocks = ? WHERE id = ?"_s,
                                  mutableValues(message) + QVariantList{message.id});
         return update && touch(*conversationId);
     });

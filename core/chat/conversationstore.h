@@ -49,7 +49,8 @@ public:
     QList<ChatMessage> messages(qint64 conversationId) const;
     // The new message's id, or 0. `message.id` is ignored.
     qint64 appendMessage(qint64 conversationId, const ChatMessage &message);
-    // Rewrites the message with `message.id`: text, thinking, state, stats and error. The role stays.
+    // Rewrites the message with `message.id`: text, thinking, blocks, state, stats and error. The
+    // role stays.
     bool updateMessage(const ChatMessage &message);
     // Removes the message and every later one of its conversation: "edit and resend", "delete turn".
     bool removeMessagesFrom(qint64 conversationId, qint64 messageId);

@@ -88,6 +88,7 @@ void MessagesClient::reset()
     m_done = false;
     m_errorBody.clear();
     m_stats = {};
+    m_blocks.clear();
 }
 
 void MessagesClient::send(const QByteArray &body)
@@ -169,14 +170,26 @@ void MessagesClient::onEvent(const SseEvent &event)
         applyUsage(data["message"_L1].toObject()["usage"_L1].toObject());
     } else if (type == "content_block_start"_L1) {
         const QJsonObject block = data["content_block"_L1].toObject();
-        // A tool call shows as what it is; the playground sends no tools, but a routed model may.
-        if (block["type"_L1].toString() == "tool_use"_L1) {
+        const QString kind = block["type"_L1].toString();
+        const int index = data["index"_L1].toInt();
+        if (kind == "tool_use"_L1) {
             noteFirstToken();
-            Q_EMIT textDelta(tr("\n[tool use: %1]\n").arg(block["name"_L1].toString()));
+            PendingBlock pending{kind, block["id"_L1].toString(), block["name"_L1].toString(), {}, {}, false};
+            // The input usually starts as {} and arrives in input_json_delta pieces; a server may
+            // also send it whole here.
+            const QJsonObject input = block["input"_L1].toObject();
+            if (!input.isEmpty()) {
+                pending.json = QString::fromUtf8(QJsonDocument(input).toJson(QJsonDocument::Compact));
+            }
+            m_blocks.insert(index, pending);
+            Q_EMIT toolUseStarted(pending.id, pending.name);
+        } else if (kind == "thinking"_L1) {
+            m_blocks.insert(index, {kind, {}, {}, {}, block["signature"_L1].toString(), false});
         }
     } else if (type == "content_block_delta"_L1) {
         const QJsonObject delta = data["delta"_L1].toObject();
         const QString kind = delta["type"_L1].toString();
+        const int index = data["index"_L1].toInt();
         if (kind == "text_delta"_L1) {
             noteFirstToken();
             Q_EMIT textDelta(delta["text"_L1].toString());
@@ -184,8 +197,20 @@ void MessagesClient::onEvent(const SseEvent &event)
             noteFirstToken();
             Q_EMIT thinkingDelta(delta["thinking"_L1].toString());
         } else if (kind == "input_json_delta"_L1) {
-            Q_EMIT textDelta(delta["partial_json"_L1].toString());
+            if (auto block = m_blocks.find(index); block != m_blocks.end()) {
+                if (!block->streamed) {
+                    block->json.clear();
+                    block->streamed = true;
+                }
+                block->json += delta["partial_json"_L1].toString();
+            }
+        } else if (kind == "signature_delta"_L1) {
+            if (auto block = m_blocks.find(index); block != m_blocks.end()) {
+                block->signature += delta["signature"_L1].toString();
+            }
         }
+    } else if (type == "content_block_stop"_L1) {
+        finishBlock(data["index"_L1].toInt());
     } else if (type == "message_delta"_L1) {
         const QJsonObject delta = data["delta"_L1].toObject();
         m_stats.stopReason = delta["stop_reason"_L1].toString();
@@ -196,6 +221,21 @@ void MessagesClient::onEvent(const SseEvent &event)
     } else if (type == "error"_L1 || event.name == "error") {
         const QJsonObject error = data["error"_L1].toObject();
         fail(error["type"_L1].toString(u"api_error"_s), error["message"_L1].toString());
+    }
+}
+
+void MessagesClient::finishBlock(int index)
+{
+    const auto block = m_blocks.find(index);
+    if (block == m_blocks.end()) {
+        return;
+    }
+    const PendingBlock finished = *block;
+    m_blocks.erase(block);
+    if (finished.type == "tool_use"_L1) {
+        Q_EMIT toolUseFinished(finished.id, finished.name, finished.json.trimmed().isEmpty() ? u"{}"_s : finished.json);
+    } else if (!finished.signature.isEmpty()) {
+        Q_EMIT thinkingSigned(finished.signature);
     }
 }
 
@@ -221,11 +261,17 @@ void MessagesClient::applyMessage(const QJsonObject &message)
         } else if (type == "thinking"_L1) {
             noteFirstToken();
             Q_EMIT thinkingDelta(block["thinking"_L1].toString());
+            if (const QString signature = block["signature"_L1].toString(); !signature.isEmpty()) {
+                Q_EMIT thinkingSigned(signature);
+            }
         } else if (type == "tool_use"_L1) {
-            Q_EMIT textDelta(tr("\n[tool use: %1 %2]\n")
-                                 .arg(block["name"_L1].toString(),
-                                      QString::fromUtf8(
-                                          QJsonDocument(block["input"_L1].toObject()).toJson(QJsonDocument::Compact))));
+            noteFirstToken();
+            const QString id = block["id"_L1].toString();
+            const QString name = block["name"_L1].toString();
+            Q_EMIT toolUseStarted(id, name);
+            Q_EMIT toolUseFinished(
+                id, name,
+                QString::fromUtf8(QJsonDocument(block["input"_L1].toObject()).toJson(QJsonDocument::Compact)));
         }
     }
     m_stats.stopReason = message["stop_reason"_L1].toString();

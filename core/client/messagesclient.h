@@ -5,6 +5,7 @@
 #include "sse/sseparser.h"
 
 #include <QtCore/QElapsedTimer>
+#include <QtCore/QHash>
 #include <QtCore/QObject>
 #include <QtCore/QPointer>
 #include <QtCore/QUrl>
@@ -45,6 +46,12 @@ public:
 Q_SIGNALS:
     void textDelta(const QString &text);
     void thinkingDelta(const QString &text);
+    // The signature of a finished thinking block (needed to send the thinking back in a tool loop).
+    void thinkingSigned(const QString &signature);
+    // A tool call began: its input follows in pieces and is whole at toolUseFinished().
+    void toolUseStarted(const QString &id, const QString &name);
+    // A tool call is complete; `inputJson` is its input object as JSON text.
+    void toolUseFinished(const QString &id, const QString &name, const QString &inputJson);
     void finished(const Core::ReplyStats &stats);
     void cancelled(const Core::ReplyStats &stats);
     // `type` is the API's error type (invalid_request_error, overloaded_error, …) or
@@ -60,6 +67,7 @@ private:
     void onEvent(const SseEvent &event);
     void applyMessage(const QJsonObject &message);
     void applyUsage(const QJsonObject &usage);
+    void finishBlock(int index);
     void noteFirstToken();
     void fail(const QString &type, const QString &message);
     void reset();
@@ -76,6 +84,17 @@ private:
     bool m_done = false;
     QByteArray m_errorBody;
     ReplyStats m_stats;
+    // The open content blocks that are assembled before they are reported, by index.
+    struct PendingBlock
+    {
+        QString type; // "tool_use" or "thinking"
+        QString id;
+        QString name;
+        QString json;          // a tool's input so far, or its complete input from content_block_start
+        QString signature;     // a thinking block's
+        bool streamed = false; // input_json_delta pieces replace an input given at the start
+    };
+    QHash<int, PendingBlock> m_blocks;
 };
 
 } // namespace Switchboard::Core

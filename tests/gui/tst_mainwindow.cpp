@@ -10,6 +10,7 @@
 #include "inspectorpanel.h"
 #include "mainwindow.h"
 #include "messagewidget.h"
+#include "playground.h"
 #include "security/settingssecretstore.h"
 #include "server/servercontroller.h"
 #include "serverdialog.h"
@@ -47,66 +48,6 @@
 using namespace Switchboard;
 using namespace Switchboard::Test;
 using namespace Qt::StringLiterals;
-
-namespace {
-
-// The whole playground as `switchboard` wires it, with its data in a temporary directory.
-struct Playground
-{
-    Playground(const QString &directory, Core::GatewayConfig config)
-        : settings(directory + u"/settings.ini"_s, QSettings::IniFormat)
-        , server(std::move(config), &traffic)
-        , secrets(settings)
-    {
-        if (!store.open(directory + u"/conversations.sqlite"_s)) {
-            qFatal("cannot open the store: %s", qPrintable(store.lastError()));
-        }
-        session = std::make_unique<Core::ChatSession>(store, client);
-        Core::ChatSettings defaults;
-        defaults.model = u"claude-test"_s;
-        session->restore(defaults);
-        window = std::make_unique<Ui::MainWindow>(*session, server, traffic, settings, secrets);
-        server.start(QHostAddress(QHostAddress::LocalHost), 0);
-        window->show();
-    }
-    ~Playground()
-    {
-        window.reset();
-        session.reset();
-        server.stop(std::chrono::milliseconds(0));
-        server.waitStopped(std::chrono::seconds(3));
-    }
-
-    template<typename T>
-    T *find(const QString &name) const
-    {
-        return window->findChild<T *>(name);
-    }
-
-    QSettings settings;
-    Core::TrafficLog traffic;
-    Core::ServerController server;
-    Core::SettingsSecretStore secrets;
-    Core::ConversationStore store;
-    Core::MessagesClient client;
-    std::unique_ptr<Core::ChatSession> session;
-    std::unique_ptr<Ui::MainWindow> window;
-};
-
-// The request body of the newest POST /v1/messages the server saw.
-QJsonObject lastMessagesRequest(const Core::TrafficLog &log)
-{
-    const auto ids = log.ids();
-    for (auto it = ids.crbegin(); it != ids.crend(); ++it) {
-        const auto record = log.record(*it);
-        if (record && record->path == "/v1/messages") {
-            return QJsonDocument::fromJson(record->clientRequest.body).object();
-        }
-    }
-    return {};
-}
-
-} // namespace
 
 // The window driven as a person would: by objectName, with QTest's keys and clicks, waiting with
 // QTRY_*. The server is real (on a free port), the backend the simulator or a scripted fake.
@@ -214,7 +155,7 @@ void TestMainWindow::parameters_reachTheRequest()
 
     send(playground, u"Say exactly: fine"_s);
     QTRY_VERIFY(!playground.session->isBusy() && playground.session->messages()->rowCount() == 2);
-    const QJsonObject sent = lastMessagesRequest(playground.traffic);
+    const QJsonObject sent = playground.lastMessagesRequest();
     QCOMPARE(sent[u"model"_s].toString(), u"claude-test"_s);
     QCOMPARE(sent[u"temperature"_s].toDouble(), 0.25);
     QCOMPARE(sent[u"system"_s].toString(), u"Answer in one line."_s);

@@ -43,10 +43,18 @@ private Q_SLOTS:
     void failedReply_isNotSentAgain();
     void conversations_surviveARestart();
     void importRequest_opensACapturedRequest();
+    void client_assemblesToolCalls_data();
+    void client_assemblesToolCalls();
+    void toolLoop_answersAndGetsTheFinalReply();
+    void toolLoop_withThinkingSendsItBackSigned();
+    void imageTurn_isAcknowledged();
+    void thinking_arrivesWithItsSignature();
+    void importRequest_keepsBlocksToolsAndThinking();
 
 private:
     void startSession(double tokensPerSecond = 0);
     void waitIdle();
+    QJsonObject lastRequest() const;
 
     std::unique_ptr<QTemporaryDir> m_dir;
     std::unique_ptr<Core::TrafficLog> m_log;
@@ -346,6 +354,192 @@ void TestChatSession::importRequest_opensACapturedRequest()
     QCOMPARE(m_session->messages()->rowCount(), 2);
     QCOMPARE(m_session->messages()->messages()[0].text, u"Q\n\n[image block]"_s);
     QCOMPARE(m_session->importRequest("{}"), 0);
+}
+
+namespace {
+
+const QString WeatherTool =
+    uR"([{"name":"get_weather","description":"The weather in a city","input_schema":{"type":"object","properties":{"city":{"type":"string"}},"required":["city"]}}])"_s;
+
+// A 1×1 PNG.
+const QByteArray TinyPng =
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==";
+
+} // namespace
+
+QJsonObject TestChatSession::lastRequest() const
+{
+    return QJsonDocument::fromJson(m_log->record(m_log->ids().last())->clientRequest.body).object();
+}
+
+void TestChatSession::client_assemblesToolCalls_data()
+{
+    QTest::addColumn<bool>("stream");
+    QTest::newRow("stream") << true;
+    QTest::newRow("json") << false;
+}
+
+void TestChatSession::client_assemblesToolCalls()
+{
+    QFETCH(bool, stream);
+    startSession(stream ? 200 : 0);
+    QSignalSpy started(m_client.get(), &Core::MessagesClient::toolUseStarted);
+    QSignalSpy toolFinished(m_client.get(), &Core::MessagesClient::toolUseFinished);
+    QSignalSpy text(m_client.get(), &Core::MessagesClient::textDelta);
+    QSignalSpy finished(m_client.get(), &Core::MessagesClient::finished);
+    QSignalSpy failed(m_client.get(), &Core::MessagesClient::failed);
+    m_client->send(R"({"model":"m","max_tokens":200,"stream":)" + QByteArray(stream ? "true" : "false") +
+                   R"(,"tools":)" + WeatherTool.toUtf8() +
+                   R"(,"messages":[{"role":"user","content":"What is the weather in \"Paris\"? Use get_weather."}]})");
+    QTRY_VERIFY(finished.count() + failed.count() > 0);
+    QVERIFY2(failed.isEmpty(), qPrintable(failed.value(0).value(1).toString()));
+    QCOMPARE(started.count(), 1);
+    QCOMPARE(toolFinished.count(), 1);
+    const QString id = toolFinished.first().at(0).toString();
+    QVERIFY(id.startsWith(u"toolu_"_s));
+    QCOMPARE(started.first().at(0).toString(), id);
+    QCOMPARE(toolFinished.first().at(1).toString(), u"get_weather"_s);
+    // The input arrived in pieces (streamed) or whole (JSON); either way it is one complete object.
+    const QJsonObject input = QJsonDocument::fromJson(toolFinished.first().at(2).toString().toUtf8()).object();
+    QCOMPARE(input, QJsonObject({{u"city"_s, u"Paris"_s}}));
+    // Tool input is not text of the reply.
+    QString all;
+    for (const auto &arguments : std::as_const(text)) {
+        all += arguments.first().toString();
+    }
+    QCOMPARE(all, u"I will call get_weather."_s);
+    QCOMPARE(finished.first().first().value<Core::ReplyStats>().stopReason, u"tool_use"_s);
+}
+
+void TestChatSession::toolLoop_answersAndGetsTheFinalReply()
+{
+    startSession();
+    Core::ChatSettings settings = m_session->settings();
+    settings.toolsJson = WeatherTool;
+    m_session->setSettings(settings);
+    QVERIFY(!m_session->answerToolUses({{u"toolu_x"_s, u"early"_s, false}})); // nothing to answer yet
+    QVERIFY(m_session->send(u"What is the weather in \"Paris\"? Use get_weather."_s));
+    waitIdle();
+    const ChatMessage call = m_session->messages()->messages().last();
+    QCOMPARE(call.stats.stopReason, u"tool_use"_s);
+    QCOMPARE(call.toolUses.size(), 1);
+    QCOMPARE(call.toolUses[0].name, u"get_weather"_s);
+    QCOMPARE(QJsonDocument::fromJson(call.toolUses[0].inputJson.toUtf8()).object()[u"city"_s].toString(), u"Paris"_s);
+    QCOMPARE(lastRequest()[u"tools"_s].toArray().first()[u"name"_s].toString(), u"get_weather"_s);
+
+    QVERIFY(m_session->answerToolUses({{call.toolUses[0].id, u"21C, clear"_s, false}}));
+    waitIdle();
+    const auto &messages = m_session->messages()->messages();
+    QCOMPARE(messages.size(), 4);
+    QCOMPARE(messages[2].role, ChatMessage::Role::User);
+    QCOMPARE(messages[2].toolResults.size(), 1);
+    QCOMPARE(messages[3].text, u"Calling the get_weather tool returned: 21C, clear."_s);
+    QCOMPARE(messages[3].state, ChatMessage::State::Complete);
+    const QJsonArray sent = lastRequest()[u"messages"_s].toArray();
+    QCOMPARE(sent.size(), 3);
+    QCOMPARE(sent[1][u"content"_s][1][u"type"_s].toString(), u"tool_use"_s);
+    QCOMPARE(sent[2][u"content"_s][0][u"tool_use_id"_s].toString(), call.toolUses[0].id);
+    // The loop survives a restart: calls and results are stored.
+    QCOMPARE(m_store->messages(m_session->currentConversation()), messages);
+
+    // An error result is reported as one.
+    QVERIFY(m_session->send(u"Once more: the weather in \"Oslo\" with get_weather"_s));
+    waitIdle();
+    const QString second = m_session->messages()->messages().last().toolUses.value(0).id;
+    QVERIFY(!second.isEmpty());
+    QVERIFY(m_session->answerToolUses({{second, u"service down"_s, true}}));
+    waitIdle();
+    QCOMPARE(m_session->messages()->messages().last().text, u"Calling the get_weather tool failed: service down."_s);
+}
+
+void TestChatSession::toolLoop_withThinkingSendsItBackSigned()
+{
+    startSession();
+    Core::ChatSettings settings = m_session->settings();
+    settings.toolsJson = WeatherTool;
+    settings.maxTokens = 4096;
+    settings.thinkingBudget = 1024;
+    settings.stream = false;
+    m_session->setSettings(settings);
+    QVERIFY(m_session->send(u"Weather in \"Rome\"? Use get_weather."_s)); // the API forces no tool with thinking
+    waitIdle();
+    const ChatMessage call = m_session->messages()->messages().last();
+    QVERIFY(!call.thinking.isEmpty());
+    QVERIFY(!call.thinkingSignature.isEmpty());
+    QCOMPARE(call.toolUses.size(), 1);
+    QVERIFY(m_session->answerToolUses({{call.toolUses[0].id, u"sunny"_s, false}}));
+    waitIdle();
+    QCOMPARE(m_session->messages()->messages().last().state, ChatMessage::State::Complete);
+    QCOMPARE(m_session->messages()->messages().last().text, u"Calling the get_weather tool returned: sunny."_s);
+    const QJsonArray blocks = lastRequest()[u"messages"_s][1][u"content"_s].toArray();
+    QCOMPARE(blocks.first()[u"type"_s].toString(), u"thinking"_s);
+    QCOMPARE(blocks.first()[u"signature"_s].toString(), call.thinkingSignature);
+}
+
+void TestChatSession::imageTurn_isAcknowledged()
+{
+    startSession();
+    QVERIFY(m_session->send(QString(), {{u"image/png"_s, TinyPng, u"dot.png"_s}}));
+    waitIdle();
+    const auto &messages = m_session->messages()->messages();
+    QCOMPARE(messages.size(), 2);
+    const QString expected =
+        u"an image/png image of %1 bytes (1x1 pixels)"_s.arg(QByteArray::fromBase64(TinyPng).size());
+    QVERIFY2(messages[1].text.contains(expected), qPrintable(messages[1].text));
+    const QJsonObject image = lastRequest()[u"messages"_s][0][u"content"_s][0].toObject();
+    QCOMPARE(image[u"type"_s].toString(), u"image"_s);
+    QCOMPARE(image[u"source"_s][u"data"_s].toString().toLatin1(), TinyPng);
+    QCOMPARE(m_store->messages(m_session->currentConversation())[0].images.size(), 1);
+    QVERIFY(!m_session->send(QString(), {})); // nothing to send
+}
+
+void TestChatSession::thinking_arrivesWithItsSignature()
+{
+    startSession(500);
+    Core::ChatSettings settings = m_session->settings();
+    settings.maxTokens = 2048;
+    settings.thinkingBudget = 1024;
+    m_session->setSettings(settings);
+    QVERIFY(m_session->send(u"Say exactly: done"_s));
+    waitIdle();
+    const ChatMessage reply = m_session->messages()->messages().last();
+    QVERIFY2(reply.thinking.startsWith(u"The user wrote"_s), qPrintable(reply.thinking));
+    QVERIFY(!reply.thinkingSignature.isEmpty());
+    QCOMPARE(reply.text, u"done"_s);
+    QCOMPARE(lastRequest()[u"thinking"_s][u"budget_tokens"_s].toInt(), 1024);
+    // A reply without tool calls is sent back as text alone.
+    QVERIFY(m_session->send(u"Say exactly: again"_s));
+    waitIdle();
+    QVERIFY(lastRequest()[u"messages"_s][1][u"content"_s].isString());
+}
+
+void TestChatSession::importRequest_keepsBlocksToolsAndThinking()
+{
+    startSession();
+    const QByteArray body = R"({"model":"m","max_tokens":4096,"thinking":{"type":"enabled","budget_tokens":2048},
+        "tools":[{"name":"get_weather","input_schema":{"type":"object"}}],"tool_choice":{"type":"auto"},
+        "messages":[
+          {"role":"user","content":[{"type":"image","source":{"type":"base64","media_type":"image/png","data":"AAAA"}},
+                                    {"type":"text","text":"Weather?"}]},
+          {"role":"assistant","content":[{"type":"thinking","thinking":"hmm","signature":"sig"},
+                                         {"type":"tool_use","id":"toolu_1","name":"get_weather","input":{"city":"Oslo"}}]},
+          {"role":"user","content":[{"type":"tool_result","tool_use_id":"toolu_1","content":"cold","is_error":true}]}]})";
+    QVERIFY(m_session->importRequest(body) != 0);
+    const Core::ChatSettings &settings = m_session->settings();
+    QCOMPARE(settings.thinkingBudget, std::optional<int>(2048));
+    QCOMPARE(QJsonDocument::fromJson(settings.toolsJson.toUtf8()).array().first()[u"name"_s].toString(),
+             u"get_weather"_s);
+    QCOMPARE(settings.toolChoice, uR"({"type":"auto"})"_s);
+    const auto &messages = m_session->messages()->messages();
+    QCOMPARE(messages.size(), 3);
+    QCOMPARE(messages[0].text, u"Weather?"_s);
+    QCOMPARE(messages[0].images.size(), 1);
+    QCOMPARE(messages[1].thinkingSignature, u"sig"_s);
+    QCOMPARE(messages[1].toolUses.value(0).inputJson, uR"({"city":"Oslo"})"_s);
+    QCOMPARE(messages[2].toolResults.value(0).isError, true);
+    // And it is sent back as it came in.
+    const QJsonArray resent = QJsonDocument::fromJson(m_session->requestBody()).object()[u"messages"_s].toArray();
+    QCOMPARE(resent, QJsonDocument::fromJson(body).object()[u"messages"_s].toArray());
 }
 
 QTEST_GUILESS_MAIN(TestChatSession)

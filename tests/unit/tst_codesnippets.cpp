@@ -36,6 +36,8 @@ private Q_SLOTS:
     void requestBody_hasExactlyTheSetFields_data();
     void requestBody_hasExactlyTheSetFields();
     void requestBody_sendsOnlyRoleAndTextOfRealTurns();
+    void requestBody_sendsContentBlocks();
+    void requestBody_dropsUnansweredToolCalls();
     void temperature_unsetIsNotZero();
     void invisibleCharacters_areWrittenAsEscapes();
     void curl_sendsTheBody_data();
@@ -454,6 +456,37 @@ void TestCodeSnippets::requestBody_hasExactlyTheSetFields_data()
                                 << QByteArray(R"({"max_tokens":1,)" + messages +
                                               R"(,"model":"m","stop_sequences":["a","b"],"stream":true,"system":"sys",)"
                                               R"("temperature":0.7,"top_k":40,"top_p":0.95})");
+
+    ChatSettings tools;
+    tools.model = u"m"_s;
+    tools.stream = false;
+    tools.toolsJson = uR"([{"name":"f","input_schema":{"type":"object"}}])"_s;
+    QTest::addRow("tools") << tools
+                           << QByteArray(R"({"max_tokens":1024,)" + messages +
+                                         R"(,"model":"m","tools":[{"input_schema":{"type":"object"},"name":"f"}]})");
+    tools.toolChoice = uR"({"type":"tool","name":"f"})"_s;
+    QTest::addRow("tools and tool_choice") << tools
+                                           << QByteArray(R"({"max_tokens":1024,)" + messages +
+                                                         R"(,"model":"m","tool_choice":{"name":"f","type":"tool"},)"
+                                                         R"("tools":[{"input_schema":{"type":"object"},"name":"f"}]})");
+    ChatSettings choiceOnly;
+    choiceOnly.model = u"m"_s;
+    choiceOnly.stream = false;
+    choiceOnly.toolChoice = uR"({"type":"any"})"_s;
+    QTest::addRow("tool_choice without tools is not sent")
+        << choiceOnly << QByteArray(R"({"max_tokens":1024,)" + messages + R"(,"model":"m"})");
+    ChatSettings broken = choiceOnly;
+    broken.toolsJson = u"[{"_s;
+    QTest::addRow("unparsable tools are not sent")
+        << broken << QByteArray(R"({"max_tokens":1024,)" + messages + R"(,"model":"m"})");
+    ChatSettings thinking;
+    thinking.model = u"m"_s;
+    thinking.stream = false;
+    thinking.maxTokens = 4096;
+    thinking.thinkingBudget = 2048;
+    QTest::addRow("thinking") << thinking
+                              << QByteArray(R"({"max_tokens":4096,)" + messages +
+                                            R"(,"model":"m","thinking":{"budget_tokens":2048,"type":"enabled"}})");
 }
 
 void TestCodeSnippets::requestBody_hasExactlyTheSetFields()
@@ -490,6 +523,73 @@ void TestCodeSnippets::requestBody_sendsOnlyRoleAndTextOfRealTurns()
     const QJsonArray expected = QJsonDocument::fromJson(R"([{"role":"user","content":"hi"},
                                                             {"role":"assistant","content":"hello\n\ncut sh"},
                                                             {"role":"user","content":"go on"}])")
+                                    .array();
+    QCOMPARE(sent, expected);
+}
+
+void TestCodeSnippets::requestBody_sendsContentBlocks()
+{
+    ChatMessage question = turn(ChatMessage::Role::User, u"What is in this picture?"_s);
+    question.images = {{u"image/png"_s, "iVBORw0KGgo=", u"a.png"_s}, {u"image/jpeg"_s, "/9j/4AAQ", u"b.jpg"_s}};
+    ChatMessage call = turn(ChatMessage::Role::Assistant, u"I will look it up."_s);
+    call.thinking = u"The user wants the weather."_s;
+    call.thinkingSignature = u"sig"_s;
+    call.toolUses = {{u"toolu_1"_s, u"get_weather"_s, uR"({"city":"Paris"})"_s},
+                     {u"toolu_2"_s, u"get_time"_s, u"{}"_s}};
+    ChatMessage answers = turn(ChatMessage::Role::User, QString());
+    answers.toolResults = {{u"toolu_1"_s, u"21C"_s, false}, {u"toolu_2"_s, u"no clock"_s, true}};
+    ChatMessage plainThought = turn(ChatMessage::Role::Assistant, u"It is 21C."_s);
+    plainThought.thinking = u"easy"_s;
+    plainThought.thinkingSignature = u"sig2"_s;
+    ChatSettings settings;
+    settings.model = u"m"_s;
+    const QJsonArray sent = parsed(CodeSnippets::requestBody(settings, {question, call, answers, plainThought}))
+                                .value(u"messages")
+                                .toArray();
+    // User turns: tool results first, then images, then text. Assistant turns: signed thinking
+    // (only beside tool calls, where the API needs it), text, then the calls. Text alone stays a string.
+    const QJsonArray expected = QJsonDocument::fromJson(R"([
+        {"role":"user","content":[
+            {"type":"image","source":{"type":"base64","media_type":"image/png","data":"iVBORw0KGgo="}},
+            {"type":"image","source":{"type":"base64","media_type":"image/jpeg","data":"/9j/4AAQ"}},
+            {"type":"text","text":"What is in this picture?"}]},
+        {"role":"assistant","content":[
+            {"type":"thinking","thinking":"The user wants the weather.","signature":"sig"},
+            {"type":"text","text":"I will look it up."},
+            {"type":"tool_use","id":"toolu_1","name":"get_weather","input":{"city":"Paris"}},
+            {"type":"tool_use","id":"toolu_2","name":"get_time","input":{}}]},
+        {"role":"user","content":[
+            {"type":"tool_result","tool_use_id":"toolu_1","content":"21C"},
+            {"type":"tool_result","tool_use_id":"toolu_2","content":"no clock","is_error":true}]},
+        {"role":"assistant","content":"It is 21C."}])")
+                                    .array();
+    QCOMPARE(sent, expected);
+}
+
+void TestCodeSnippets::requestBody_dropsUnansweredToolCalls()
+{
+    // The user wrote a new question instead of answering the call: the call (and the thinking that
+    // came with it) is left out, as the API refuses a tool_use with no tool_result after it.
+    ChatMessage call = turn(ChatMessage::Role::Assistant, QString());
+    call.toolUses = {{u"toolu_1"_s, u"f"_s, u"{}"_s}};
+    ChatMessage textCall = turn(ChatMessage::Role::Assistant, u"Calling f."_s);
+    textCall.toolUses = {{u"toolu_2"_s, u"f"_s, u"{}"_s}};
+    ChatMessage orphan = turn(ChatMessage::Role::User, u"never mind"_s);
+    orphan.toolResults = {{u"toolu_9"_s, u"stale"_s, false}};
+    ChatMessage pending = turn(ChatMessage::Role::Assistant, QString());
+    pending.toolUses = {{u"toolu_3"_s, u"f"_s, u"{\"x\":1}"_s}};
+    ChatSettings settings;
+    settings.model = u"m"_s;
+    const QJsonArray sent =
+        parsed(CodeSnippets::requestBody(settings, {turn(ChatMessage::Role::User, u"a"_s), call,
+                                                    turn(ChatMessage::Role::User, u"b"_s), textCall, orphan, pending}))
+            .value(u"messages")
+            .toArray();
+    const QJsonArray expected = QJsonDocument::fromJson(R"([
+        {"role":"user","content":"a\n\nb"},
+        {"role":"assistant","content":[{"type":"text","text":"Calling f."}]},
+        {"role":"user","content":[{"type":"text","text":"never mind"}]},
+        {"role":"assistant","content":[{"type":"tool_use","id":"toolu_3","name":"f","input":{"x":1}}]}])")
                                     .array();
     QCOMPARE(sent, expected);
 }

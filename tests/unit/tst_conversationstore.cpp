@@ -2,10 +2,12 @@
 #include "chat/chatsettingsjson.h"
 #include "chat/conversationstore.h"
 
+#include <QtCore/QDir>
 #include <QtCore/QFileInfo>
 #include <QtCore/QRegularExpression>
 #include <QtCore/QTemporaryDir>
 #include <QtSql/QSqlDatabase>
+#include <QtSql/QSqlError>
 #include <QtSql/QSqlQuery>
 #include <QtTest/QTest>
 
@@ -138,6 +140,7 @@ private Q_SLOTS:
     void reopen_seesEverything();
     void reopen_stopsInterruptedReplies_data();
     void reopen_stopsInterruptedReplies();
+    void open_migratesASchema1File();
 
 private:
     QString path() const { return m_dir->filePath(u"data/conversations.sqlite"_s); }
@@ -176,7 +179,7 @@ void TestConversationStore::open_createsAWalFileInANewDirectory()
     QVERIFY(store.isOpen());
     QVERIFY(QFileInfo::exists(path()));
     QCOMPARE(rawQuery(path(), u"PRAGMA journal_mode"_s).toString(), u"wal"_s);
-    QCOMPARE(rawQuery(path(), u"PRAGMA user_version"_s).toInt(), 1);
+    QCOMPARE(rawQuery(path(), u"PRAGMA user_version"_s).toInt(), 2);
     QVERIFY(!store.open(path()));
     QVERIFY(store.lastError().contains(u"already open"_s));
 }
@@ -354,6 +357,13 @@ void TestConversationStore::settings_roundTrip_data()
                              u"</stop>"_s,      u" "_s,
                              QString()};
     QTest::addRow("awkward stop sequences") << awkward;
+
+    ChatSettings tools;
+    tools.toolsJson = u"[{\"name\": \"get_weather\",\n  \"input_schema\": {\"type\": \"object\"}}]"_s;
+    tools.toolChoice = u"{\"type\":\"any\"}"_s;
+    tools.maxTokens = 4096;
+    tools.thinkingBudget = 1024;
+    QTest::addRow("tools, tool choice and thinking") << tools;
 }
 
 void TestConversationStore::settings_roundTrip()
@@ -438,6 +448,22 @@ void TestConversationStore::messages_roundTrip_data()
                       u"max_tokens"_s,
                       {}};
     QTest::addRow("largest numbers") << extremes;
+
+    ChatMessage withImages = userMessage(u"What is this?"_s);
+    withImages.images = {{u"image/png"_s, "iVBORw0KGgo=", u"shot.png"_s}, {u"image/webp"_s, "UklGRg==", QString()}};
+    QTest::addRow("user with images") << withImages;
+
+    ChatMessage answers = userMessage(QString());
+    answers.toolResults = {{u"toolu_1"_s, u"21C, clear"_s, false}, {u"toolu_2"_s, u"timeout"_s, true}};
+    QTest::addRow("user with tool results") << answers;
+
+    ChatMessage calls = assistantMessage(u"I will call two tools."_s, ChatMessage::State::Complete);
+    calls.thinking = u"Two calls are needed."_s;
+    calls.thinkingSignature = u"switchboard.v1.abc"_s;
+    calls.toolUses = {{u"toolu_1"_s, u"get_weather"_s, u"{\"city\":\"Paris\",\"unit\":\"C\"}"_s},
+                      {u"toolu_2"_s, u"get_time"_s, u"{}"_s}};
+    calls.stats.stopReason = u"tool_use"_s;
+    QTest::addRow("assistant with signed thinking and tool calls") << calls;
 
     QTest::addRow("injection and unicode")
         << userMessage(u"'); DELETE FROM messages; -- Grüße 東京 🚀 "_s + QChar(u'\0') + u"nul"_s);
@@ -653,6 +679,65 @@ void TestConversationStore::reopen_stopsInterruptedReplies()
     QCOMPARE(second->messages(conversation).at(1).id, reply);
     QCOMPARE(second->messages(other), expectedOther);
     QCOMPARE(second->conversations(), order);
+}
+
+void TestConversationStore::open_migratesASchema1File()
+{
+    // A file as Switchboard wrote it before blocks existed: schema 1's tables, one conversation.
+    QVERIFY(QDir().mkpath(QFileInfo(path()).absolutePath()));
+    {
+        QSqlDatabase db = QSqlDatabase::addDatabase(u"QSQLITE"_s, u"v1"_s);
+        db.setDatabaseName(path());
+        QVERIFY(db.open());
+        QSqlQuery query(db);
+        const QStringList statements = {
+            u"CREATE TABLE conversations (id INTEGER PRIMARY KEY AUTOINCREMENT, title TEXT NOT NULL,"
+            " settings TEXT NOT NULL, created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL)"_s,
+            u"CREATE INDEX conversations_by_update ON conversations (updated_at)"_s,
+            u"CREATE TABLE messages (id INTEGER PRIMARY KEY AUTOINCREMENT,"
+            " conversation_id INTEGER NOT NULL REFERENCES conversations (id) ON DELETE CASCADE,"
+            " role TEXT NOT NULL CHECK (role IN ('user', 'assistant')), text TEXT NOT NULL, thinking TEXT NOT NULL,"
+            " state TEXT NOT NULL CHECK (state IN ('complete', 'streaming', 'stopped', 'failed')),"
+            " ttft_ms INTEGER NOT NULL, duration_ms INTEGER NOT NULL, input_tokens INTEGER NOT NULL,"
+            " output_tokens INTEGER NOT NULL, stop_reason TEXT NOT NULL, stop_sequence TEXT NOT NULL,"
+            " error_type TEXT NOT NULL, error_message TEXT NOT NULL)"_s,
+            u"CREATE INDEX messages_by_conversation ON messages (conversation_id, id)"_s,
+            u"CREATE INDEX messages_streaming ON messages (state) WHERE state = 'streaming'"_s,
+            u"INSERT INTO conversations VALUES (1, 'old', '{\"model\":\"m\",\"max_tokens\":77}', 1, 2)"_s,
+            u"INSERT INTO messages VALUES (1, 1, 'user', 'hello', '', 'complete', -1, 0, 0, 0, '', '', '', '')"_s,
+            u"INSERT INTO messages VALUES (2, 1, 'assistant', 'hi', 'greet', 'complete', 5, 9, 3, 4, 'end_turn',"
+            " '', '', '')"_s,
+            u"PRAGMA user_version = 1"_s,
+        };
+        for (const QString &statement : statements) {
+            QVERIFY2(query.exec(statement), qPrintable(query.lastError().text()));
+        }
+        query = QSqlQuery();
+        db.close();
+    }
+    QSqlDatabase::removeDatabase(u"v1"_s);
+
+    const auto store = openStore();
+    QVERIFY(store->isOpen());
+    QCOMPARE(rawQuery(path(), u"PRAGMA user_version"_s).toInt(), 2);
+    QCOMPARE(store->settings(1)->maxTokens, 77);
+    const QList<ChatMessage> old = store->messages(1);
+    QCOMPARE(old.size(), 2);
+    QCOMPARE(old[0].text, u"hello"_s);
+    QCOMPARE(old[1].thinking, u"greet"_s);
+    QCOMPARE(old[1].stats.outputTokens, 4);
+    QVERIFY(old[1].toolUses.isEmpty() && old[0].images.isEmpty());
+
+    // The migrated file takes messages with blocks, and gives them back.
+    ChatMessage call = assistantMessage(QString(), ChatMessage::State::Complete);
+    call.toolUses = {{u"toolu_1"_s, u"f"_s, u"{}"_s}};
+    const qint64 id = store->appendMessage(1, call);
+    QVERIFY2(id > 0, qPrintable(store->lastError()));
+    call.id = id;
+    QCOMPARE(store->messages(1).last(), call);
+    call.toolUses.append({u"toolu_2"_s, u"g"_s, u"{\"a\":1}"_s});
+    QVERIFY(store->updateMessage(call));
+    QCOMPARE(store->messages(1).last(), call);
 }
 
 QTEST_GUILESS_MAIN(TestConversationStore)

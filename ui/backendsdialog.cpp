@@ -6,6 +6,7 @@
 #include "security/redactor.h"
 #include "security/secretstore.h"
 #include "server/servercontroller.h"
+#include "toolbutton.h"
 
 #include <QtCore/QPointer>
 #include <QtCore/QSet>
@@ -278,12 +279,7 @@ BackendsDialog::~BackendsDialog() = default;
 
 QToolButton *BackendsDialog::toolButton(const QString &objectName, const QString &text, const QString &tip)
 {
-    auto *button = new QToolButton(this);
-    button->setObjectName(objectName);
-    button->setText(text);
-    button->setToolTip(tip);
-    button->setAccessibleName(tip);
-    return button;
+    return makeToolButton(this, objectName, text, tip);
 }
 
 void BackendsDialog::setProbeCandidates(std::vector<Core::LocalServerProbe::Candidate> candidates)

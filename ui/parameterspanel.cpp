@@ -9,6 +9,7 @@
 #include "collapsiblesection.h"
 #include "getcodedialog.h"
 #include "thinkingsettings.h"
+#include "toolbutton.h"
 #include "toolseditor.h"
 
 #include <QtCore/QSettings>
@@ -230,12 +231,7 @@ ParametersPanel::~ParametersPanel() = default;
 
 QToolButton *ParametersPanel::toolButton(const QString &objectName, const QString &text, const QString &tip)
 {
-    auto *button = new QToolButton(this);
-    button->setObjectName(objectName);
-    button->setText(text);
-    button->setToolTip(tip);
-    button->setAccessibleName(tip);
-    return button;
+    return makeToolButton(this, objectName, text, tip);
 }
 
 void ParametersPanel::load(const Core::ChatSettings &settings)

@@ -14,6 +14,9 @@
 #include <QtCore/QJsonObject>
 #include <QtCore/QSettings>
 #include <QtNetwork/QHostAddress>
+#include <QtTest/QTest>
+#include <QtWidgets/QPlainTextEdit>
+#include <QtWidgets/QToolButton>
 
 #include <memory>
 
@@ -51,6 +54,26 @@ struct Playground
     T *find(const QString &name) const
     {
         return window->findChild<T *>(name);
+    }
+
+    // Until the server listens and the window says so.
+    void waitListening() const
+    {
+        QTRY_COMPARE(server.state(), Core::ServerController::State::Listening);
+        auto *status = find<QToolButton>(QStringLiteral("serverStatus"));
+        QVERIFY(status);
+        QTRY_VERIFY(status->text().contains(server.baseUrl().authority()));
+    }
+
+    // Types `text` into the composer and sends it with Ctrl+Enter, as a person would.
+    void send(const QString &text) const
+    {
+        auto *composer = find<QPlainTextEdit>(QStringLiteral("composer"));
+        QVERIFY(composer);
+        composer->setFocus();
+        QTest::keyClicks(composer, text);
+        QTest::keyClick(composer, Qt::Key_Return, Qt::ControlModifier);
+        QTRY_VERIFY(composer->toPlainText().isEmpty());
     }
 
     // The request body of the newest POST /v1/messages the server saw.

@@ -76,8 +76,6 @@ private Q_SLOTS:
     void screenshot_conversationWithEverything();
 
 private:
-    void waitListening(Playground &playground);
-    void send(Playground &playground, const QString &text);
     void enterTools(Playground &playground, const QString &json);
     void switchThinkingOn(Playground &playground);
     QString writePng(const QString &name, QSize size);
@@ -94,21 +92,6 @@ void TestChatBlocks::init()
 void TestChatBlocks::cleanup()
 {
     m_dir.reset();
-}
-
-void TestChatBlocks::waitListening(Playground &playground)
-{
-    QTRY_COMPARE(playground.server.state(), Core::ServerController::State::Listening);
-}
-
-void TestChatBlocks::send(Playground &playground, const QString &text)
-{
-    auto *composer = playground.find<QPlainTextEdit>(u"composer"_s);
-    QVERIFY(composer);
-    composer->setFocus();
-    QTest::keyClicks(composer, text);
-    QTest::keyClick(composer, Qt::Key_Return, Qt::ControlModifier);
-    QTRY_VERIFY(composer->toPlainText().isEmpty());
 }
 
 void TestChatBlocks::enterTools(Playground &playground, const QString &json)
@@ -159,7 +142,7 @@ QString TestChatBlocks::writePng(const QString &name, QSize size)
 void TestChatBlocks::toolsEditor_validatesAndAppliesOnlyValidTools()
 {
     Playground playground(m_dir->path(), TestGateway::simulator());
-    waitListening(playground);
+    playground.waitListening();
     auto *error = playground.find<QLabel>(u"toolsError"_s);
     auto *choice = playground.find<QComboBox>(u"toolChoice"_s);
     QVERIFY(error && choice);
@@ -195,10 +178,10 @@ void TestChatBlocks::toolsEditor_validatesAndAppliesOnlyValidTools()
 void TestChatBlocks::toolCall_isAnsweredFromItsCard()
 {
     Playground playground(m_dir->path(), TestGateway::simulator(200));
-    waitListening(playground);
+    playground.waitListening();
     auto *view = playground.find<Ui::ChatView>(u"chatView"_s);
     enterTools(playground, WeatherTool);
-    send(playground, u"What is the weather in \"Paris\"? Use get_weather."_s);
+    playground.send(u"What is the weather in \"Paris\"? Use get_weather."_s);
     QTRY_COMPARE(view->messageCount(), 2);
     QTRY_VERIFY(!playground.session->isBusy());
 
@@ -239,7 +222,7 @@ void TestChatBlocks::toolCall_isAnsweredFromItsCard()
 void TestChatBlocks::image_isAttachedAndSentAsBase64()
 {
     Playground playground(m_dir->path(), TestGateway::simulator());
-    waitListening(playground);
+    playground.waitListening();
     auto *strip = playground.find<Ui::AttachmentStrip>(u"attachmentStrip"_s);
     auto *attach = playground.find<QToolButton>(u"attachImage"_s);
     QVERIFY(strip && attach);
@@ -268,7 +251,7 @@ void TestChatBlocks::image_isAttachedAndSentAsBase64()
     QCOMPARE(strip->findChildren<Ui::ImageThumbnail *>().size(), 1);
     QVERIFY(strip->findChild<QToolButton *>(u"removeAttachment"_s));
 
-    send(playground, u"What is in this picture?"_s);
+    playground.send(u"What is in this picture?"_s);
     auto *view = playground.find<Ui::ChatView>(u"chatView"_s);
     QTRY_COMPARE(view->messageCount(), 2);
     QTRY_VERIFY(!playground.session->isBusy());
@@ -296,7 +279,7 @@ void TestChatBlocks::image_isAttachedAndSentAsBase64()
 void TestChatBlocks::image_pastedIntoTheComposer()
 {
     Playground playground(m_dir->path(), TestGateway::simulator());
-    waitListening(playground);
+    playground.waitListening();
     auto *strip = playground.find<Ui::AttachmentStrip>(u"attachmentStrip"_s);
     auto *composer = playground.find<QPlainTextEdit>(u"composer"_s);
     QImage picture(8, 8, QImage::Format_RGB32);
@@ -333,9 +316,9 @@ void TestChatBlocks::image_pastedIntoTheComposer()
 void TestChatBlocks::thinking_isCollapsedAboveTheAnswer()
 {
     Playground playground(m_dir->path(), TestGateway::simulator());
-    waitListening(playground);
+    playground.waitListening();
     switchThinkingOn(playground);
-    send(playground, u"Say exactly: forty-two"_s);
+    playground.send(u"Say exactly: forty-two"_s);
     auto *view = playground.find<Ui::ChatView>(u"chatView"_s);
     QTRY_COMPARE(view->messageCount(), 2);
     QTRY_VERIFY(!playground.session->isBusy());
@@ -365,13 +348,13 @@ void TestChatBlocks::screenshot_conversationWithEverything()
     // SWITCHBOARD_SCREENSHOT_DIR is set (to look at); otherwise it only checks that it renders.
     Playground playground(m_dir->path(), TestGateway::simulator());
     playground.window->resize(1400, 900);
-    waitListening(playground);
+    playground.waitListening();
     auto *view = playground.find<Ui::ChatView>(u"chatView"_s);
     enterTools(playground, WeatherTool);
     switchThinkingOn(playground);
     QVERIFY(playground.find<Ui::AttachmentStrip>(u"attachmentStrip"_s)
                 ->attachFile(writePng(u"sky.png"_s, QSize(160, 120))));
-    send(playground, u"Here is the sky in \"Paris\". Use get_weather to check."_s);
+    playground.send(u"Here is the sky in \"Paris\". Use get_weather to check."_s);
     QTRY_VERIFY(view->messageCount() == 2 && !playground.session->isBusy());
     auto *card = view->messageAt(1)->findChild<Ui::ToolUseCard *>();
     QVERIFY(card);

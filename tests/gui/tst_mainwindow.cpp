@@ -76,9 +76,6 @@ private Q_SLOTS:
     void listeningBeyondLoopback_generatesAKeyShownOnce();
 
 private:
-    void waitListening(Playground &playground);
-    void send(Playground &playground, const QString &text);
-
     std::unique_ptr<QTemporaryDir> m_dir;
 };
 
@@ -93,32 +90,14 @@ void TestMainWindow::cleanup()
     m_dir.reset();
 }
 
-void TestMainWindow::waitListening(Playground &playground)
-{
-    QTRY_COMPARE(playground.server.state(), Core::ServerController::State::Listening);
-    auto *status = playground.find<QToolButton>(u"serverStatus"_s);
-    QVERIFY(status);
-    QTRY_VERIFY(status->text().contains(playground.server.baseUrl().authority()));
-}
-
-void TestMainWindow::send(Playground &playground, const QString &text)
-{
-    auto *composer = playground.find<QPlainTextEdit>(u"composer"_s);
-    QVERIFY(composer);
-    composer->setFocus();
-    QTest::keyClicks(composer, text);
-    QTest::keyClick(composer, Qt::Key_Return, Qt::ControlModifier);
-    QTRY_VERIFY(composer->toPlainText().isEmpty());
-}
-
 void TestMainWindow::prompt_streamsTheReplyIntoTheChat()
 {
     Playground playground(m_dir->path(), TestGateway::simulator(60));
-    waitListening(playground);
+    playground.waitListening();
     auto *view = playground.find<Ui::ChatView>(u"chatView"_s);
     auto *sendButton = playground.find<QPushButton>(u"sendButton"_s);
     QVERIFY(view && sendButton);
-    send(playground, u"Say exactly: one two three four five six"_s);
+    playground.send(u"Say exactly: one two three four five six"_s);
     QTRY_COMPARE(view->messageCount(), 2);
     QTRY_COMPARE(sendButton->text(), u"Stop"_s);
     // Tokens show as they arrive: a partial reply is seen before the whole one.
@@ -135,7 +114,7 @@ void TestMainWindow::prompt_streamsTheReplyIntoTheChat()
 void TestMainWindow::parameters_reachTheRequest()
 {
     Playground playground(m_dir->path(), TestGateway::simulator());
-    waitListening(playground);
+    playground.waitListening();
     auto *temperatureSet = playground.find<QCheckBox>(u"temperatureSet"_s);
     auto *temperature = playground.find<QDoubleSpinBox>(u"temperature"_s);
     auto *system = playground.find<QPlainTextEdit>(u"systemPrompt"_s);
@@ -153,7 +132,7 @@ void TestMainWindow::parameters_reachTheRequest()
     stops->item(0)->setText(u"\\n\\nUser:"_s);
     stream->setChecked(false);
 
-    send(playground, u"Say exactly: fine"_s);
+    playground.send(u"Say exactly: fine"_s);
     QTRY_VERIFY(!playground.session->isBusy() && playground.session->messages()->rowCount() == 2);
     const QJsonObject sent = playground.lastMessagesRequest();
     QCOMPARE(sent[u"model"_s].toString(), u"claude-test"_s);
@@ -167,10 +146,10 @@ void TestMainWindow::parameters_reachTheRequest()
 void TestMainWindow::stop_keepsThePartialReplyMarked()
 {
     Playground playground(m_dir->path(), TestGateway::simulator(10));
-    waitListening(playground);
+    playground.waitListening();
     auto *view = playground.find<Ui::ChatView>(u"chatView"_s);
     auto *sendButton = playground.find<QPushButton>(u"sendButton"_s);
-    send(playground, u"Say exactly: a b c d e f g h i j k l m n o p"_s);
+    playground.send(u"Say exactly: a b c d e f g h i j k l m n o p"_s);
     QTRY_COMPARE(view->messageCount(), 2);
     QTRY_VERIFY(!view->messageAt(1)->text().isEmpty());
     QCOMPARE(sendButton->text(), u"Stop"_s);
@@ -186,9 +165,9 @@ void TestMainWindow::stop_keepsThePartialReplyMarked()
 void TestMainWindow::edit_resendsFromThere()
 {
     Playground playground(m_dir->path(), TestGateway::simulator());
-    waitListening(playground);
+    playground.waitListening();
     auto *view = playground.find<Ui::ChatView>(u"chatView"_s);
-    send(playground, u"Say exactly: before"_s);
+    playground.send(u"Say exactly: before"_s);
     QTRY_COMPARE(view->messageCount(), 2);
     QTRY_COMPARE(view->messageAt(1)->text(), u"before"_s);
     Ui::MessageWidget *question = view->messageAt(0);
@@ -210,8 +189,8 @@ void TestMainWindow::inspector_showsBothLegsAndTheTimeline()
                FakeResponse::eventStream(FakeBackend::fixture(u"llama-cpp/07_chat_stream_usage.sse"_s)));
     backend.on("/v1/models", FakeResponse::json(FakeBackend::fixture(u"llama-cpp/02_v1_models.json"_s)));
     Playground playground(m_dir->path(), TestGateway::openAi(backend.baseUrl()));
-    waitListening(playground);
-    send(playground, u"Hello"_s);
+    playground.waitListening();
+    playground.send(u"Hello"_s);
     QTRY_VERIFY(!playground.session->isBusy() && playground.session->messages()->rowCount() == 2);
 
     auto *table = playground.find<QTableView>(u"inspectorTable"_s);
@@ -247,8 +226,8 @@ void TestMainWindow::conversations_surviveARestart()
 {
     {
         Playground playground(m_dir->path(), TestGateway::simulator());
-        waitListening(playground);
-        send(playground, u"Say exactly: kept"_s);
+        playground.waitListening();
+        playground.send(u"Say exactly: kept"_s);
         QTRY_VERIFY(!playground.session->isBusy() && playground.session->messages()->rowCount() == 2);
     }
     Playground again(m_dir->path(), TestGateway::simulator());
@@ -263,7 +242,7 @@ void TestMainWindow::conversations_surviveARestart()
 void TestMainWindow::shortcuts_newConversationAndFocus()
 {
     Playground playground(m_dir->path(), TestGateway::simulator());
-    waitListening(playground);
+    playground.waitListening();
     auto *list = playground.find<QListView>(u"conversationList"_s);
     const int before = list->model()->rowCount();
     QTest::keyClick(playground.window.get(), Qt::Key_N, Qt::ControlModifier);
@@ -277,7 +256,7 @@ void TestMainWindow::shortcuts_newConversationAndFocus()
 void TestMainWindow::inspector_detachesAndComesBack()
 {
     Playground playground(m_dir->path(), TestGateway::simulator());
-    waitListening(playground);
+    playground.waitListening();
     auto *inspector = playground.window->inspector();
     QAction *detach = playground.window->findChild<QAction *>(u"detachInspector"_s);
     QVERIFY(detach);
@@ -305,7 +284,7 @@ void whenModal(Answer answer)
 void TestMainWindow::autoscroll_stopsWhenTheUserScrollsUp()
 {
     Playground playground(m_dir->path(), TestGateway::simulator(40));
-    waitListening(playground);
+    playground.waitListening();
     auto *view = playground.find<Ui::ChatView>(u"chatView"_s);
     QString words;
     for (int i = 0; i < 120; ++i) {
@@ -330,7 +309,7 @@ void TestMainWindow::autoscroll_stopsWhenTheUserScrollsUp()
 void TestMainWindow::presets_saveAndApply()
 {
     Playground playground(m_dir->path(), TestGateway::simulator());
-    waitListening(playground);
+    playground.waitListening();
     auto *system = playground.find<QPlainTextEdit>(u"systemPrompt"_s);
     auto *maxTokens = playground.find<QSpinBox>(u"maxTokens"_s);
     auto *presets = playground.find<QComboBox>(u"presetCombo"_s);
@@ -355,8 +334,8 @@ void TestMainWindow::presets_saveAndApply()
 void TestMainWindow::getCode_showsTheConversationAsCode()
 {
     Playground playground(m_dir->path(), TestGateway::simulator());
-    waitListening(playground);
-    send(playground, u"Say exactly: it's code"_s);
+    playground.waitListening();
+    playground.send(u"Say exactly: it's code"_s);
     QTRY_VERIFY(!playground.session->isBusy() && playground.session->messages()->rowCount() == 2);
     QString curl;
     QString python;
@@ -380,7 +359,7 @@ void TestMainWindow::serverDialog_saysWhenThePortIsTaken()
     QTcpServer taken;
     QVERIFY(taken.listen(QHostAddress::LocalHost, 0));
     Playground playground(m_dir->path(), TestGateway::simulator());
-    waitListening(playground);
+    playground.waitListening();
     Ui::ServerDialog dialog(playground.server, playground.window.get());
     dialog.show();
     dialog.findChild<QSpinBox *>(u"serverPort"_s)->setValue(taken.serverPort());
@@ -418,8 +397,8 @@ void TestMainWindow::backendDown_showsInTheToolbar()
     config.backends.front().policy.breakerFailures = 1;
     config.backends.front().policy.retries = 0;
     Playground playground(m_dir->path(), config);
-    waitListening(playground);
-    send(playground, u"Hello?"_s);
+    playground.waitListening();
+    playground.send(u"Hello?"_s);
     QTRY_VERIFY(!playground.session->isBusy() && playground.session->messages()->rowCount() == 2);
     const Core::ChatMessage reply = playground.session->messages()->messages().last();
     QCOMPARE(reply.state, Core::ChatMessage::State::Failed);
@@ -434,7 +413,7 @@ void TestMainWindow::backendDown_showsInTheToolbar()
 void TestMainWindow::listeningBeyondLoopback_generatesAKeyShownOnce()
 {
     Playground playground(m_dir->path(), TestGateway::simulator());
-    waitListening(playground);
+    playground.waitListening();
     playground.server.setApiKeyPath(m_dir->filePath(u"api-key"_s));
     QSignalSpy created(&playground.server, &Core::ServerController::apiKeyCreated);
     QSignalSpy states(&playground.server, &Core::ServerController::stateChanged);
@@ -454,10 +433,10 @@ void TestMainWindow::listeningBeyondLoopback_generatesAKeyShownOnce()
     QVERIFY(playground.window->findChild<QMessageBox *>(u"apiKeyNotice"_s)
                 ->informativeText()
                 .contains(QString::fromUtf8(key)));
-    waitListening(playground);
+    playground.waitListening();
 
     // The window's own chat carries the key; a client without it is refused.
-    send(playground, u"Say exactly: with key"_s);
+    playground.send(u"Say exactly: with key"_s);
     QTRY_VERIFY(!playground.session->isBusy() && playground.session->messages()->rowCount() == 2);
     QCOMPARE(playground.session->messages()->messages().last().text, u"with key"_s);
     ApiClient anonymous(playground.server.baseUrl());

@@ -2,7 +2,6 @@
 #include "httpclientconnection.h"
 
 #include "socketio.h"
-
 #include "traffic/exchangetap.h"
 
 #include <QtCore/QLoggingCategory>

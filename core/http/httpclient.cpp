@@ -18,7 +18,7 @@ QByteArray originKeyOf(const QUrl &url)
 HttpClientCall::HttpClientCall(HttpClient *client, HttpClientRequest request, HttpClientHandler &handler)
     : m_client(client)
     , m_request(std::move(request))
-    , m_handler(handler)
+    , m_handler(&handler)
 {}
 
 HttpClientCall::~HttpClientCall()
@@ -42,11 +42,50 @@ void HttpClientCall::setPaused(bool paused)
     }
 }
 
+// Reads what is left of a call's response into nothing, then lets the call go.
+struct HttpClient::Drain final : HttpClientHandler
+{
+    HttpClient *client = nullptr;
+    std::unique_ptr<HttpClientCall> call;
+
+    void onResponseHead(const HttpResponseHead &) override {}
+    void onResponseData(QByteArrayView) override {}
+    void onResponseEnd() override { client->finishDrain(this); }
+    void onFailure(const HttpClientError &) override { client->finishDrain(this); }
+};
+
 HttpClient::HttpClient(QObject *parent)
     : QObject(parent)
 {}
 
 HttpClient::~HttpClient() = default;
+
+void HttpClient::drain(std::unique_ptr<HttpClientCall> call, std::chrono::milliseconds grace)
+{
+    HttpClientConnection *connection = call ? call->m_connection.data() : nullptr;
+    if (!connection || call->m_finished) {
+        return; // nothing left to read: dropping the call is free
+    }
+    auto drain = std::make_unique<Drain>();
+    drain->client = this;
+    call->m_handler = drain.get();
+    call->m_request.idleTimeout = grace;
+    call->m_request.firstByteTimeout = grace;
+    connection->rearmTimer();
+    drain->call = std::move(call);
+    m_drains.push_back(std::move(drain));
+}
+
+void HttpClient::finishDrain(Drain *drain)
+{
+    // Called from inside the connection's own callback: the call goes once that has returned.
+    QMetaObject::invokeMethod(
+        this,
+        [this, drain] {
+            std::erase_if(m_drains, [drain](const std::unique_ptr<Drain> &each) { return each.get() == drain; });
+        },
+        Qt::QueuedConnection);
+}
 
 std::unique_ptr<HttpClientCall> HttpClient::send(HttpClientRequest request, HttpClientHandler &handler)
 {

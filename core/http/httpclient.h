@@ -12,6 +12,7 @@
 
 #include <chrono>
 #include <memory>
+#include <vector>
 
 namespace Switchboard::Core {
 
@@ -90,7 +91,7 @@ private:
 
     QPointer<HttpClient> m_client;
     HttpClientRequest m_request;
-    HttpClientHandler &m_handler;
+    HttpClientHandler *m_handler; // changes once: to the client's drain when the caller lets go early
     QPointer<HttpClientConnection> m_connection;
     bool m_finished = false;
     bool m_retried = false;
@@ -109,6 +110,11 @@ public:
     ~HttpClient() override;
 
     std::unique_ptr<HttpClientCall> send(HttpClientRequest request, HttpClientHandler &handler);
+    // Takes over a call whose caller needs nothing more from it (the answer was complete, only the
+    // end of the body is still to come): the rest is read and dropped, so the connection goes back
+    // to the pool instead of being closed, which would cost the next request a new connection and
+    // leave a TIME_WAIT socket behind. Past `grace` the connection is closed after all.
+    void drain(std::unique_ptr<HttpClientCall> call, std::chrono::milliseconds grace);
 
     int idleConnectionCount() const;
     int openConnectionCount() const { return m_openConnections; }
@@ -117,11 +123,14 @@ private:
     friend class HttpClientCall;
     friend class HttpClientConnection;
 
+    struct Drain;
     void dispatch(HttpClientCall *call, bool allowReuse);
+    void finishDrain(Drain *drain);
     void recycle(HttpClientConnection *connection);
     void forget(HttpClientConnection *connection);
 
     QHash<QByteArray, QList<HttpClientConnection *>> m_idle;
+    std::vector<std::unique_ptr<Drain>> m_drains;
     int m_openConnections = 0;
     int m_maxIdlePerOrigin = 64;
 };

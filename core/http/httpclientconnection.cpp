@@ -120,6 +120,13 @@ void HttpClientConnection::sendRequest()
     SocketIo::writeNow(*m_socket, out, !m_tls);
 }
 
+void HttpClientConnection::rearmTimer()
+{
+    if (m_call) {
+        armTimer(m_phase == Phase::AwaitingHead ? m_call->m_request.firstByteTimeout : m_call->m_request.idleTimeout);
+    }
+}
+
 void HttpClientConnection::setPaused(bool paused)
 {
     if (paused == m_paused) {
@@ -156,7 +163,7 @@ void HttpClientConnection::onReadyRead()
             m_buffer.remove(0, offset);
             armTimer(m_phase == Phase::AwaitingHead ? m_call->m_request.firstByteTimeout
                                                     : m_call->m_request.idleTimeout);
-            m_call->m_handler.onReadDone();
+            m_call->m_handler->onReadDone();
             return;
         case HttpResponseParser::Event::Head:
             m_phase = Phase::ReadingBody;
@@ -164,13 +171,13 @@ void HttpClientConnection::onReadyRead()
             if (const auto &tap = m_call->m_request.tap) {
                 tap->upstreamHead(m_parser.head());
             }
-            m_call->m_handler.onResponseHead(m_parser.head());
+            m_call->m_handler->onResponseHead(m_parser.head());
             break;
         case HttpResponseParser::Event::Data:
             if (const auto &tap = m_call->m_request.tap) {
                 tap->upstreamBody(data);
             }
-            m_call->m_handler.onResponseData(data);
+            m_call->m_handler->onResponseData(data);
             break;
         case HttpResponseParser::Event::End:
             m_buffer.remove(0, offset);
@@ -202,7 +209,7 @@ void HttpClientConnection::complete()
         tap->upstreamEnd({});
     }
     // Last: the handler may start its next request, possibly on this very connection.
-    call->m_handler.onResponseEnd();
+    call->m_handler->onResponseEnd();
 }
 
 void HttpClientConnection::failCall(HttpClientError error)
@@ -227,7 +234,7 @@ void HttpClientConnection::failCall(HttpClientError error)
     if (const auto &tap = call->m_request.tap) {
         tap->upstreamEnd(error.message);
     }
-    call->m_handler.onFailure(error);
+    call->m_handler->onFailure(error);
 }
 
 void HttpClientConnection::abortCall()

@@ -29,6 +29,8 @@ public:
     // The call was aborted: drop the connection now.
     void abortCall();
     void setPaused(bool paused);
+    // The call's timeouts changed (it is being drained): apply them from now.
+    void rearmTimer();
 
 protected:
     void timerEvent(QTimerEvent *event) override;

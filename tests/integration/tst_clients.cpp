@@ -35,6 +35,8 @@ private Q_SLOTS:
     void stalledReader_isDropped_andUpstreamCancelled();
     void stalledReader_onPassThrough_isDropped_andUpstreamCancelled();
     void closingConnection_toANonReader_isResetAfterTheLinger();
+    void finishedStream_keepsItsUpstreamConnection();
+    void finishedStream_whoseBodyNeverEnds_isClosedAfterTheGrace();
 
 private:
     std::unique_ptr<FakeBackend> m_backend;
@@ -313,6 +315,38 @@ void TestClients::closingConnection_toANonReader_isResetAfterTheLinger()
     client.send(rawRequest(false, "Connection: close\r\n"));
     QTRY_COMPARE(m_backend->requests().size(), 1);
     QTRY_COMPARE_WITH_TIMEOUT(gateway.gateway->connectionCount(), 0, 10000);
+}
+
+void TestClients::finishedStream_keepsItsUpstreamConnection()
+{
+    // [DONE] ends the answer a moment before the HTTP body ends: Switchboard reads that last bit
+    // instead of closing, so one connection serves request after request.
+    FakeResponse response = slowStream(3, 20);
+    response.chunks.append(QByteArray()); // writes nothing, so the body ends 20 ms after [DONE]
+    m_backend->on("/v1/chat/completions", response);
+    TestGateway gateway(TestGateway::openAi(m_backend->baseUrl()));
+    ApiClient client(gateway.url);
+    for (int i = 0; i < 3; ++i) {
+        const ApiReply reply = client.post("/v1/messages", R"({"model":"m","max_tokens":64,"stream":true,
+            "messages":[{"role":"user","content":"hi"}]})");
+        QCOMPARE(reply.status, 200);
+        QCOMPARE(reply.eventNames().last(), QByteArray("message_stop"));
+    }
+    QTest::qWait(100); // a close would show up as the backend's count of clients that left
+    QCOMPARE(m_backend->abortedByClient(), 0);
+}
+
+void TestClients::finishedStream_whoseBodyNeverEnds_isClosedAfterTheGrace()
+{
+    FakeResponse response = slowStream(2, 10);
+    response.end = FakeResponse::End::Hang; // [DONE], then never the end of the body
+    m_backend->on("/v1/chat/completions", response);
+    TestGateway gateway(TestGateway::openAi(m_backend->baseUrl()));
+    ApiClient client(gateway.url);
+    const ApiReply reply = client.post("/v1/messages", R"({"model":"m","max_tokens":64,"stream":true,
+        "messages":[{"role":"user","content":"hi"}]})");
+    QCOMPARE(reply.eventNames().last(), QByteArray("message_stop")); // the client is not kept waiting
+    QTRY_COMPARE_WITH_TIMEOUT(m_backend->abortedByClient(), 1, 5000);
 }
 
 QTEST_GUILESS_MAIN(TestClients)

@@ -284,6 +284,7 @@ void ChatStreamDecoder::end()
 void ChatStreamDecoder::finish()
 {
     m_done = true;
+    m_complete = true;
     m_sink.finished(m_finishReason.value_or(StopReason::EndTurn));
 }
 

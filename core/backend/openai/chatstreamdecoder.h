@@ -26,6 +26,8 @@ public:
     void end();
 
     bool isDone() const { return m_done; }
+    // Done with a complete answer (not a failure): what is left of the response is only framing.
+    bool isComplete() const { return m_complete; }
 
 private:
     struct ToolCall
@@ -47,6 +49,7 @@ private:
     QHash<int, ToolCall> m_toolCalls;
     std::optional<StopReason> m_finishReason;
     bool m_done = false;
+    bool m_complete = false;
 };
 
 } // namespace Switchboard::Core

@@ -24,6 +24,9 @@ constexpr qsizetype MaxCompletionBody = 64 * 1024 * 1024;
 
 // One streamed Chat Completions request. Reads SSE (or, from a server that ignored `stream`, one
 // JSON completion) and reports it through a cancellable sink.
+// How long a finished answer's connection may take to end its body before it is closed.
+constexpr std::chrono::milliseconds DrainGrace{2000};
+
 class OpenAiCall final
     : public BackendCall
     , public HttpClientHandler
@@ -35,12 +38,24 @@ public:
         , m_decoder(m_sink, m_backendName)
     {}
 
-    void start(HttpClient &client, HttpClientRequest request) { m_http = client.send(std::move(request), *this); }
+    void start(HttpClient &client, HttpClientRequest request)
+    {
+        m_client = &client;
+        m_http = client.send(std::move(request), *this);
+    }
 
     void cancel() override
     {
         m_sink.cancel();
-        if (m_http) {
+        if (!m_http) {
+            return;
+        }
+        // After a complete answer only the end of the body is left ([DONE]'s chunk and the
+        // terminator): read it, so the connection serves the next request. Otherwise stop the
+        // backend now.
+        if (m_decoder.isComplete() && m_client) {
+            m_client->drain(std::move(m_http), DrainGrace);
+        } else {
             m_http->abort();
         }
     }
@@ -142,6 +157,7 @@ private:
     CancellableSink m_sink;
     ChatStreamDecoder m_decoder;
     SseParser m_sse;
+    QPointer<HttpClient> m_client;
     std::unique_ptr<HttpClientCall> m_http;
     Mode m_mode = Mode::Pending;
     int m_status = 0;

@@ -101,7 +101,7 @@ int runGui(const CommandLine &options, QSettings &settings)
     if (*notice && !config->access.apiKey.isEmpty() && (*notice)->contains(QString::fromUtf8(config->access.apiKey))) {
         window.showNewApiKey(config->access.apiKey, options.apiKeyPath); // generated just now
     }
-    QObject::connect(&server, &Core::ServerController::stateChanged, &window, [&server, &options](auto state) {
+    QObject::connect(&server, &Core::ServerController::stateChanged, &window, [&server](auto state) {
         if (state == Core::ServerController::State::Listening) {
             std::fprintf(stdout, "Listening on %s\n", server.baseUrl().toString().toUtf8().constData());
             std::fflush(stdout);
@@ -109,7 +109,6 @@ int runGui(const CommandLine &options, QSettings &settings)
             QTextStream(stderr) << "switchboard: cannot listen on " << server.host().toString() << ':'
                                 << server.requestedPort() << ": " << server.errorString() << Qt::endl;
         }
-        Q_UNUSED(options);
     });
     SignalWatcher watcher;
     QObject::connect(&watcher, &SignalWatcher::terminationRequested, &window, [] { QApplication::exit(0); });

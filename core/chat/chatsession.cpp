@@ -173,17 +173,17 @@ void ChatSession::setSettings(const ChatSettings &settings)
 
 void ChatSession::touchTitle(const QString &firstMessage)
 {
-    const auto all = m_store.conversations();
-    for (const auto &conversation : all) {
-        if (conversation.id == m_current && conversation.title == defaultTitle()) {
-            QString title = firstMessage.section(u'\n', 0, 0).simplified();
-            if (title.size() > 60) {
-                title = title.left(59) + u'…';
-            }
-            if (!title.isEmpty()) {
-                m_store.rename(m_current, title);
-            }
-        }
+    // The list model already holds the titles: no need to read every conversation back per send.
+    const int row = m_conversations->rowOf(m_current);
+    if (row < 0 || m_conversations->index(row).data().toString() != defaultTitle()) {
+        return;
+    }
+    QString title = firstMessage.section(u'\n', 0, 0).simplified();
+    if (title.size() > 60) {
+        title = title.left(59) + u'…';
+    }
+    if (!title.isEmpty()) {
+        m_store.rename(m_current, title);
     }
 }
 

@@ -59,8 +59,17 @@ struct ThinkingConfig
     QByteArray display;
 };
 
-// A validated `POST /v1/messages` (or count_tokens) body. `role: "system"` entries of `messages`
-// have been folded into `system`, in order, so every backend sees one system prompt.
+// A `role: "system"` entry of `messages` (Claude Code sends its environment, token reminders and
+// task notifications this way), kept where the client put it: text moved to the top would change
+// the prompt right after its static part, and a local engine would re-read everything after that.
+struct SystemMessage
+{
+    std::size_t beforeMessage = 0; // index in MessagesRequest::messages of the turn it precedes
+    std::vector<TextBlock> content;
+};
+
+// A validated `POST /v1/messages` (or count_tokens) body. `messages` holds the user and assistant
+// turns; `role: "system"` entries are in `systemMessages`, each with its position among them.
 struct MessagesRequest
 {
     QByteArray model;
@@ -76,8 +85,8 @@ struct MessagesRequest
     std::vector<ToolDefinition> tools;
     std::optional<ToolChoice> toolChoice;
     std::optional<ThinkingConfig> thinking;
-    QByteArray outputEffort; // output_config.effort
-    int foldedSystemMessages = 0;
+    QByteArray outputEffort;                   // output_config.effort
+    std::vector<SystemMessage> systemMessages; // in request order
 };
 
 } // namespace Switchboard::Core

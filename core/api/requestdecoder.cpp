@@ -441,13 +441,16 @@ Failure Decoder::decodeMessages(element value, MessagesRequest &request)
             return fail("Field required");
         }
         if (role == "system") {
-            // Claude Code >= 2.1.154 sends mid-conversation system entries; fold them into the
-            // system prompt, in order, rather than refuse the request (ollama#16372).
+            // Claude Code >= 2.1.154 sends mid-conversation system entries (ollama#16372); they stay
+            // at their position, so the prompt before them never changes.
             Scope contentScope(*this, "content");
-            if (auto error = decodeSystem(content, request.system)) {
+            SystemMessage system{request.messages.size(), {}};
+            if (auto error = decodeSystem(content, system.content)) {
                 return error;
             }
-            ++request.foldedSystemMessages;
+            if (!system.content.empty()) {
+                request.systemMessages.push_back(std::move(system));
+            }
             continue;
         }
         Message decoded;

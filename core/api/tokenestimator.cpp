@@ -200,6 +200,12 @@ int TokenEstimator::countRequest(const MessagesRequest &request)
     for (const auto &message : request.messages) {
         tokens += PerMessage + countBlocks(message.content);
     }
+    for (const auto &system : request.systemMessages) {
+        tokens += PerMessage;
+        for (const auto &block : system.content) {
+            tokens += countText(block.text);
+        }
+    }
     for (const auto &tool : request.tools) {
         tokens += PerTool + countText(tool.name) + countText(tool.description) +
                   countText(tool.inputSchema.isEmpty() ? tool.json : tool.inputSchema);

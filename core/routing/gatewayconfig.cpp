@@ -185,6 +185,23 @@ std::optional<QString> readBackend(object fields, const QString &path, BackendCo
                   u"must be \"none\", \"chat_template_kwargs\", \"reasoning_effort\" or \"both\""_s);
     }
 
+    QByteArray systemMessages;
+    if (auto error = readString(fields, "system_messages", path, systemMessages, false)) {
+        return error;
+    }
+    if (systemMessages == "system") {
+        backend.systemMessageRole = SystemMessageRole::System;
+    } else if (systemMessages == "developer") {
+        backend.systemMessageRole = SystemMessageRole::Developer;
+    } else if (!systemMessages.isEmpty() && systemMessages != "user") {
+        return at(path + u".system_messages", u"must be \"user\", \"system\" or \"developer\""_s);
+    }
+    element merge;
+    if (fields.at_key("merge_consecutive_turns").get(merge) == simdjson::SUCCESS &&
+        merge.get_bool().get(backend.mergeConsecutiveTurns) != simdjson::SUCCESS) {
+        return at(path + u".merge_consecutive_turns", u"must be true or false"_s);
+    }
+
     if (auto error = readPolicy(fields, path, backend.policy)) {
         return error;
     }

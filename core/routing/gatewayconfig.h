@@ -30,9 +30,11 @@ struct BackendConfig
     QByteArray apiKey;
     HttpHeaders headers;
     UpstreamTimeouts timeouts;
-    ThinkingStyle thinkingStyle = ThinkingStyle::Both; // OpenAI-compatible only
-    double tokensPerSecond = 60;                       // simulator only
-    BackendPolicy policy;                              // servers only: limits, retries, breaker
+    ThinkingStyle thinkingStyle = ThinkingStyle::Both;             // OpenAI-compatible only
+    SystemMessageRole systemMessageRole = SystemMessageRole::User; // OpenAI-compatible only
+    bool mergeConsecutiveTurns = false;                            // OpenAI-compatible only
+    double tokensPerSecond = 60;                                   // simulator only
+    BackendPolicy policy;                                          // servers only: limits, retries, breaker
 };
 
 struct RouteConfig

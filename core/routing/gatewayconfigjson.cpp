@@ -35,6 +35,19 @@ QByteArrayView thinkingName(ThinkingStyle style)
     return "both";
 }
 
+QByteArrayView systemMessagesName(SystemMessageRole role)
+{
+    switch (role) {
+    case SystemMessageRole::System:
+        return "system";
+    case SystemMessageRole::Developer:
+        return "developer";
+    case SystemMessageRole::User:
+        break;
+    }
+    return "user";
+}
+
 void writeBackend(JsonWriter &json, const BackendConfig &backend, GatewayConfig::Keys keys)
 {
     const BackendConfig defaults;
@@ -65,6 +78,12 @@ void writeBackend(JsonWriter &json, const BackendConfig &backend, GatewayConfig:
     }
     if (backend.kind == BackendConfig::Kind::OpenAi && backend.thinkingStyle != defaults.thinkingStyle) {
         json.field("thinking", thinkingName(backend.thinkingStyle));
+    }
+    if (backend.kind == BackendConfig::Kind::OpenAi && backend.systemMessageRole != defaults.systemMessageRole) {
+        json.field("system_messages", systemMessagesName(backend.systemMessageRole));
+    }
+    if (backend.kind == BackendConfig::Kind::OpenAi && backend.mergeConsecutiveTurns) {
+        json.field("merge_consecutive_turns", true);
     }
     const BackendPolicy &policy = backend.policy;
     if (policy.maxConcurrent != defaults.policy.maxConcurrent || policy.maxQueued != defaults.policy.maxQueued) {

@@ -29,11 +29,12 @@ std::unique_ptr<Backend> makeBackend(const BackendConfig &config, HttpClient &cl
 {
     switch (config.kind) {
     case BackendConfig::Kind::OpenAi:
-        return protect(
-            std::make_unique<OpenAiBackend>(OpenAiBackendOptions{config.name, config.url, config.apiKey, config.headers,
-                                                                 config.thinkingStyle, config.timeouts},
-                                            client),
-            config.policy, observer);
+        return protect(std::make_unique<OpenAiBackend>(OpenAiBackendOptions{config.name, config.url, config.apiKey,
+                                                                            config.headers, config.thinkingStyle,
+                                                                            config.timeouts, config.systemMessageRole,
+                                                                            config.mergeConsecutiveTurns},
+                                                       client),
+                       config.policy, observer);
     case BackendConfig::Kind::Anthropic:
         return protect(
             std::make_unique<AnthropicBackend>(

@@ -28,6 +28,8 @@ private Q_SLOTS:
     void toolResultImages_followAsAUserMessage();
     void thinking_usesTheConfiguredSwitch_data();
     void thinking_usesTheConfiguredSwitch();
+    void systemMessages_followTheBackendSetting_data();
+    void systemMessages_followTheBackendSetting();
 };
 
 namespace {
@@ -81,21 +83,34 @@ void TestChatRequestBuilder::translation_data()
                                    << QByteArray(R"([{"role":"user","content":"hi"}])")
                                    << QByteArray(
                                           R"([{"role":"system","content":"be brief"},{"role":"user","content":"hi"}])");
-    QTest::addRow("system blocks and folded system messages")
+    QTest::addRow("system blocks, and system messages in place")
         << QByteArray(R"("system":[{"type":"text","text":"a"},{"type":"text","text":"b"}],)")
         << QByteArray(
                R"([{"role":"user","content":"hi"},{"role":"system","content":"c"},{"role":"user","content":"more"}])")
-        << QByteArray(R"([{"role":"system","content":"a\n\nb\n\nc"},
-                          {"role":"user","content":[{"type":"text","text":"hi"},{"type":"text","text":"more"}]}])");
+        << QByteArray(R"([{"role":"system","content":"a\n\nb"},{"role":"user","content":"hi"},
+                          {"role":"user","content":"<system-reminder>\nc\n</system-reminder>"},
+                          {"role":"user","content":"more"}])");
+    QTest::addRow("a system message between tool calls and their results follows the results")
+        << QByteArray() << QByteArray(R"([{"role":"user","content":"q"},
+              {"role":"assistant","content":[{"type":"tool_use","id":"t1","name":"f","input":{}}]},
+              {"role":"system","content":"note"},
+              {"role":"user","content":[{"type":"tool_result","tool_use_id":"t1","content":"r"},
+                                        {"type":"text","text":"go on"}]}])")
+        << QByteArray(R"([{"role":"user","content":"q"},
+              {"role":"assistant","content":null,"tool_calls":[{"id":"t1","type":"function",
+                "function":{"name":"f","arguments":"{}"}}]},
+              {"role":"tool","tool_call_id":"t1","content":"r"},
+              {"role":"user","content":"<system-reminder>\nnote\n</system-reminder>"},
+              {"role":"user","content":"go on"}])");
     QTest::addRow("multi-turn") << QByteArray()
                                 << QByteArray(R"([{"role":"user","content":"q1"},{"role":"assistant","content":"a1"},
                                                   {"role":"user","content":"q2"}])")
                                 << QByteArray(R"([{"role":"user","content":"q1"},{"role":"assistant","content":"a1"},
                                                   {"role":"user","content":"q2"}])");
-    QTest::addRow("consecutive user turns merge")
+    QTest::addRow("consecutive user turns stay apart")
         << QByteArray()
         << QByteArray(R"([{"role":"user","content":"a"},{"role":"user","content":[{"type":"text","text":"b"}]}])")
-        << QByteArray(R"([{"role":"user","content":[{"type":"text","text":"a"},{"type":"text","text":"b"}]}])");
+        << QByteArray(R"([{"role":"user","content":"a"},{"role":"user","content":"b"}])");
     QTest::addRow("images") << QByteArray() << QByteArray(R"([{"role":"user","content":[
                                  {"type":"text","text":"what is this"},
                                  {"type":"image","source":{"type":"base64","media_type":"image/png","data":"iVBOR"}},
@@ -211,7 +226,7 @@ void TestChatRequestBuilder::notes_sayWhatWasDropped()
     const auto translated = buildChatRequest(*decoded, {});
     QVERIFY(translated.ok());
     const QByteArray notes = QByteArrayList(translated->notes.begin(), translated->notes.end()).join('\n');
-    QVERIFY2(notes.contains("folded 1 `role: system` message(s)"), notes.constData());
+    QVERIFY2(notes.contains("sent 1 `role: system` message(s) in place"), notes.constData());
     QVERIFY2(notes.contains("dropped a redacted_thinking block"), notes.constData());
     QVERIFY2(notes.contains("dropped server tool 'web_search'"), notes.constData());
     QVERIFY2(notes.contains("stop_sequences are matched by Switchboard"), notes.constData());
@@ -226,13 +241,15 @@ void TestChatRequestBuilder::claudeCodeRequest_translates()
     const QJsonObject body = translate(request);
     const QJsonArray messages = body[u"messages"].toArray();
     QCOMPARE(messages[0][u"role"].toString(), u"system");
-    QVERIFY(messages[0][u"content"].toString().contains(u"# Environment")); // the folded system message
+    QVERIFY(!messages[0][u"content"].toString().contains(u"Primary working directory")); // not moved to the top
     QCOMPARE(messages[1][u"role"].toString(), u"user");
-    QCOMPARE(messages[2][u"role"].toString(), u"assistant");
-    QCOMPARE(messages[2][u"tool_calls"][0][u"function"][u"name"].toString(), u"Bash");
-    QCOMPARE(messages[3][u"role"].toString(), u"tool");
-    QCOMPARE(messages[3][u"tool_call_id"].toString(), u"toolu_HKwoQaSCbFORyx3VBlcaVfux");
-    QCOMPARE(messages.size(), 4);
+    QCOMPARE(messages[2][u"role"].toString(), u"user"); // Claude Code's "# Environment", in place
+    QVERIFY(messages[2][u"content"].toString().startsWith(u"<system-reminder>\n# Environment"));
+    QCOMPARE(messages[3][u"role"].toString(), u"assistant");
+    QCOMPARE(messages[3][u"tool_calls"][0][u"function"][u"name"].toString(), u"Bash");
+    QCOMPARE(messages[4][u"role"].toString(), u"tool");
+    QCOMPARE(messages[4][u"tool_call_id"].toString(), u"toolu_HKwoQaSCbFORyx3VBlcaVfux");
+    QCOMPARE(messages.size(), 5);
     QCOMPARE(body[u"tools"].toArray().size(), 12);
 }
 
@@ -308,6 +325,50 @@ void TestChatRequestBuilder::thinking_usesTheConfiguredSwitch()
     } else {
         QCOMPARE(body[u"reasoning_effort"].toString().toUtf8(), expectedEffort);
     }
+}
+
+void TestChatRequestBuilder::systemMessages_followTheBackendSetting_data()
+{
+    QTest::addColumn<int>("role");
+    QTest::addColumn<bool>("merge");
+    QTest::addColumn<QByteArray>("expected");
+
+    QTest::addRow("user (default)") << int(SystemMessageRole::User) << false
+                                    << QByteArray(R"([{"role":"user","content":"a"},
+        {"role":"user","content":"<system-reminder>\nnote\n</system-reminder>"},{"role":"user","content":"b"},
+        {"role":"assistant","content":"c"},{"role":"assistant","content":"d"}])");
+    QTest::addRow("system") << int(SystemMessageRole::System) << false << QByteArray(R"([{"role":"user","content":"a"},
+        {"role":"system","content":"note"},{"role":"user","content":"b"},
+        {"role":"assistant","content":"c"},{"role":"assistant","content":"d"}])");
+    QTest::addRow("developer") << int(SystemMessageRole::Developer) << false
+                               << QByteArray(R"([{"role":"user","content":"a"},
+        {"role":"developer","content":"note"},{"role":"user","content":"b"},
+        {"role":"assistant","content":"c"},{"role":"assistant","content":"d"}])");
+    QTest::addRow("user, merged for strict templates")
+        << int(SystemMessageRole::User) << true << QByteArray(R"([{"role":"user","content":[
+        {"type":"text","text":"a"},{"type":"text","text":"<system-reminder>\nnote\n</system-reminder>"},
+        {"type":"text","text":"b"}]},{"role":"assistant","content":"cd"}])");
+    QTest::addRow("system, merged around it")
+        << int(SystemMessageRole::System) << true << QByteArray(R"([{"role":"user","content":"a"},
+        {"role":"system","content":"note"},{"role":"user","content":"b"},{"role":"assistant","content":"cd"}])");
+}
+
+void TestChatRequestBuilder::systemMessages_followTheBackendSetting()
+{
+    QFETCH(int, role);
+    QFETCH(bool, merge);
+    QFETCH(QByteArray, expected);
+    ChatRequestOptions options;
+    options.systemMessageRole = SystemMessageRole(role);
+    options.mergeConsecutiveTurns = merge;
+    const QJsonObject body = translate(R"({"model":"m","max_tokens":10,"system":"top","messages":[
+        {"role":"user","content":"a"},{"role":"system","content":"note"},{"role":"user","content":"b"},
+        {"role":"assistant","content":"c"},{"role":"assistant","content":"d"}]})",
+                                       options);
+    QJsonArray messages = body[u"messages"].toArray();
+    QCOMPARE(messages.first().toObject(), (QJsonObject{{u"role"_s, u"system"_s}, {u"content"_s, u"top"_s}}));
+    messages.removeFirst();
+    QCOMPARE(messages, json(expected));
 }
 
 QTEST_GUILESS_MAIN(TestChatRequestBuilder)

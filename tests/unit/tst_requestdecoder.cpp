@@ -20,7 +20,7 @@ private Q_SLOTS:
     void validRequest_isAccepted_data();
     void validRequest_isAccepted();
     void blocks_decodeIntoTypedValues();
-    void systemMessages_foldIntoSystemPrompt();
+    void systemMessages_stayInPlace();
     void claudeCodeRequests_decode_data();
     void claudeCodeRequests_decode();
     void countTokens_needsNoMaxTokens();
@@ -333,20 +333,28 @@ void TestRequestDecoder::blocks_decodeIntoTypedValues()
     QCOMPARE(result2.content[0].as<TextBlock>().text, QByteArray("timeout"));
 }
 
-void TestRequestDecoder::systemMessages_foldIntoSystemPrompt()
+void TestRequestDecoder::systemMessages_stayInPlace()
 {
     const QByteArray body = R"({"model":"m","max_tokens":8,"system":"first",
-        "messages":[{"role":"user","content":"x"},
+        "messages":[{"role":"system","content":"zeroth"},
+                    {"role":"user","content":"x"},
                     {"role":"system","content":"second"},
                     {"role":"system","content":[{"type":"text","text":"third"}]},
-                    {"role":"user","content":"y"}]})";
+                    {"role":"system","content":""},
+                    {"role":"user","content":"y"},
+                    {"role":"system","content":"last"}]})";
     const auto result = RequestDecoder::decode(body, RequestDecoder::Endpoint::Messages);
     QVERIFY(result.ok());
-    QCOMPARE(result->system.size(), std::size_t(3));
-    QCOMPARE(result->system[1].text, QByteArray("second"));
-    QCOMPARE(result->system[2].text, QByteArray("third"));
-    QCOMPARE(result->foldedSystemMessages, 2);
+    QCOMPARE(result->system.size(), std::size_t(1)); // the top system prompt is the client's, untouched
     QCOMPARE(result->messages.size(), std::size_t(2));
+    const auto &systems = result->systemMessages;
+    QCOMPARE(systems.size(), std::size_t(4)); // an empty one carries nothing
+    const std::size_t positions[] = {0, 1, 1, 2};
+    const QByteArray texts[] = {"zeroth", "second", "third", "last"};
+    for (std::size_t i = 0; i < systems.size(); ++i) {
+        QCOMPARE(systems[i].beforeMessage, positions[i]);
+        QCOMPARE(systems[i].content.front().text, texts[i]);
+    }
 }
 
 void TestRequestDecoder::claudeCodeRequests_decode_data()
@@ -370,7 +378,8 @@ void TestRequestDecoder::claudeCodeRequests_decode()
     QCOMPARE(result->maxTokens, 128000);
     QVERIFY(result->stream);
     QCOMPARE(result->tools.size(), std::size_t(12));
-    QCOMPARE(result->foldedSystemMessages, 1);
+    QCOMPARE(result->systemMessages.size(), std::size_t(1)); // Claude Code's "# Environment"
+    QCOMPARE(result->systemMessages.front().beforeMessage, std::size_t(1));
     QCOMPARE(result->thinking->type, ThinkingConfig::Type::Adaptive);
     QCOMPARE(result->outputEffort, QByteArray("medium"));
     QVERIFY(result->system.front().text.startsWith("x-anthropic-billing-header:"));

@@ -72,7 +72,7 @@ void TestRouting::config_parses()
     const auto config = GatewayConfig::fromJson(R"({
         "backends": [
           {"name": "local", "type": "openai", "url": "http://127.0.0.1:11434/v1", "thinking": "reasoning_effort",
-           "headers": {"X-Extra": "1"}, "timeouts": {"connect_ms": 1000, "first_byte_ms": 2000, "idle_ms": 3000}},
+           "system_messages": "developer", "merge_consecutive_turns": true, "headers": {"X-Extra": "1"}, "timeouts": {"connect_ms": 1000, "first_byte_ms": 2000, "idle_ms": 3000}},
           {"name": "claude", "type": "anthropic", "url": "https://api.anthropic.com", "api_key_env": "SWITCHBOARD_TEST_KEY"},
           {"name": "sim", "type": "simulator", "tokens_per_second": 0}
         ],
@@ -87,6 +87,10 @@ void TestRouting::config_parses()
     const BackendConfig &local = config->backends[0];
     QCOMPARE(local.kind, BackendConfig::Kind::OpenAi);
     QCOMPARE(local.thinkingStyle, ThinkingStyle::ReasoningEffort);
+    QCOMPARE(local.systemMessageRole, SystemMessageRole::Developer);
+    QVERIFY(local.mergeConsecutiveTurns);
+    QCOMPARE(config->backends[1].systemMessageRole, SystemMessageRole::User); // the default
+    QVERIFY(!config->backends[1].mergeConsecutiveTurns);
     QCOMPARE(local.headers.value("x-extra"), QByteArray("1"));
     QCOMPARE(local.timeouts.connect.count(), 1000);
     QCOMPARE(local.timeouts.firstByte.count(), 2000);
@@ -123,6 +127,12 @@ void TestRouting::config_isRefused_data()
     QTest::addRow("bad timeout") << QByteArray(
                                         R"({"backends":[{"name":"a","type":"simulator","timeouts":{"idle_ms":-1}}]})")
                                  << u"backends[0].timeouts.idle_ms: must be a positive whole number"_s;
+    QTest::addRow("unknown system message role")
+        << QByteArray(R"({"backends":[{"name":"a","type":"openai","url":"http://x","system_messages":"top"}]})")
+        << u"backends[0].system_messages: must be \"user\", \"system\" or \"developer\""_s;
+    QTest::addRow("merge flag not a bool")
+        << QByteArray(R"({"backends":[{"name":"a","type":"openai","url":"http://x","merge_consecutive_turns":1}]})")
+        << u"backends[0].merge_consecutive_turns: must be true or false"_s;
 }
 
 void TestRouting::config_isRefused()
@@ -152,6 +162,8 @@ void compareConfigs(const GatewayConfig &actual, const GatewayConfig &expected)
         QCOMPARE(a.timeouts.firstByte, e.timeouts.firstByte);
         QCOMPARE(a.timeouts.idle, e.timeouts.idle);
         QCOMPARE(a.thinkingStyle, e.thinkingStyle);
+        QCOMPARE(a.systemMessageRole, e.systemMessageRole);
+        QCOMPARE(a.mergeConsecutiveTurns, e.mergeConsecutiveTurns);
         QCOMPARE(a.tokensPerSecond, e.tokensPerSecond);
         QCOMPARE(a.policy.maxConcurrent, e.policy.maxConcurrent);
         QCOMPARE(a.policy.maxQueued, e.policy.maxQueued);
@@ -183,6 +195,8 @@ GatewayConfig everyField()
     local.timeouts.connect = std::chrono::milliseconds(1500);
     local.timeouts.firstByte = std::chrono::milliseconds(90'000);
     local.thinkingStyle = ThinkingStyle::ReasoningEffort;
+    local.systemMessageRole = SystemMessageRole::System;
+    local.mergeConsecutiveTurns = true;
     local.policy.maxConcurrent = 4;
     local.policy.maxQueued = 0;
     local.policy.retries = 0;

@@ -5,6 +5,9 @@
 
 #include <QtCore/QStringBuilder>
 
+#include <algorithm>
+#include <deque>
+
 namespace Switchboard::Core {
 
 namespace {
@@ -59,6 +62,35 @@ struct Part
     QByteArray value;
 };
 
+// One upstream turn before it is written: the blocks of one client message (or of several joined
+// ones), or a `role: system` message sent with the system or developer role.
+struct Turn
+{
+    enum class Kind
+    {
+        User,
+        Assistant,
+        System,
+    };
+    Kind kind = Kind::User;
+    std::vector<const ContentBlock *> blocks;
+    std::vector<QByteArray> paths;
+    QByteArray systemText;
+    int clientMessages = 1;
+};
+
+bool hasToolUse(const Message &message)
+{
+    return std::any_of(message.content.begin(), message.content.end(),
+                       [](const ContentBlock &block) { return block.is<ToolUseBlock>(); });
+}
+
+QByteArray messagePath(std::size_t clientIndex, std::size_t block)
+{
+    return "messages." + QByteArray::number(qulonglong(clientIndex)) + ".content." +
+           QByteArray::number(qulonglong(block));
+}
+
 class Translator
 {
 public:
@@ -80,6 +112,10 @@ private:
     void writeTools();
     void writeToolChoice();
     void writeThinking();
+    std::vector<Turn> turnsInOrder();
+    Turn systemTurn(const SystemMessage &system);
+    std::vector<Turn> mergedTurns(std::vector<Turn> turns);
+    std::optional<ApiError> writeTurn(const Turn &turn);
     void note(QByteArray text) { m_notes.push_back(std::move(text)); }
 
     const MessagesRequest &m_request;
@@ -87,6 +123,7 @@ private:
     QByteArray m_body;
     JsonWriter m_json;
     std::vector<QByteArray> m_notes;
+    std::deque<ContentBlock> m_madeBlocks; // blocks made here (reminders); a deque keeps them in place
 };
 
 std::optional<ApiError> Translator::collectParts(const ContentBlock &block, std::vector<Part> &parts,
@@ -382,6 +419,103 @@ void Translator::writeThinking()
     }
 }
 
+Turn Translator::systemTurn(const SystemMessage &system)
+{
+    Turn turn;
+    const QByteArray text = joinText(system.content, "\n\n");
+    if (m_options.systemMessageRole != SystemMessageRole::User) {
+        turn.kind = Turn::Kind::System;
+        turn.systemText = text;
+        return turn;
+    }
+    m_madeBlocks.emplace_back(TextBlock{"<system-reminder>\n" + text + "\n</system-reminder>"});
+    turn.blocks.push_back(&m_madeBlocks.back());
+    turn.paths.push_back("messages");
+    return turn;
+}
+
+// The client's turns and system messages in the client's order. One exception keeps the tool
+// protocol intact: system messages between an assistant's tool calls and the user turn that answers
+// them follow the answers (`tool` messages must directly follow their call). Both arrive in the same
+// request, as the answer must be in the turn right after the calls, so the order never changes later.
+std::vector<Turn> Translator::turnsInOrder()
+{
+    const auto &messages = m_request.messages;
+    const auto &systems = m_request.systemMessages;
+    std::vector<Turn> turns;
+    std::size_t nextSystem = 0;
+    std::size_t clientIndex = 0; // position in the client's `messages`, system entries included
+    for (std::size_t i = 0; i <= messages.size(); ++i) {
+        std::vector<Turn> before;
+        for (; nextSystem < systems.size() && systems[nextSystem].beforeMessage == i; ++nextSystem, ++clientIndex) {
+            before.push_back(systemTurn(systems[nextSystem]));
+        }
+        if (i == messages.size()) {
+            turns.insert(turns.end(), before.begin(), before.end());
+            break;
+        }
+        const Message &message = messages[i];
+        Turn turn;
+        turn.kind = message.role == Role::User ? Turn::Kind::User : Turn::Kind::Assistant;
+        Turn answers; // the tool_result blocks that must precede `before`
+        const bool answersCalls = !before.empty() && message.role == Role::User && i > 0 && hasToolUse(messages[i - 1]);
+        for (std::size_t b = 0; b < message.content.size(); ++b) {
+            Turn &target = answersCalls && message.content[b].is<ToolResultBlock>() ? answers : turn;
+            target.blocks.push_back(&message.content[b]);
+            target.paths.push_back(messagePath(clientIndex, b));
+        }
+        ++clientIndex;
+        if (!answers.blocks.empty()) {
+            turns.push_back(std::move(answers));
+            turn.clientMessages = 0; // the same client message as `answers`
+        }
+        turns.insert(turns.end(), before.begin(), before.end());
+        turns.push_back(std::move(turn));
+    }
+    return turns;
+}
+
+// Joins runs of user turns (reminders included) and of assistant turns, for strict templates.
+std::vector<Turn> Translator::mergedTurns(std::vector<Turn> turns)
+{
+    std::vector<Turn> merged;
+    for (Turn &turn : turns) {
+        if (!merged.empty() && turn.kind != Turn::Kind::System && merged.back().kind == turn.kind) {
+            Turn &into = merged.back();
+            into.blocks.insert(into.blocks.end(), turn.blocks.begin(), turn.blocks.end());
+            into.paths.insert(into.paths.end(), turn.paths.begin(), turn.paths.end());
+            into.clientMessages += turn.clientMessages;
+            continue;
+        }
+        merged.push_back(std::move(turn));
+    }
+    for (const Turn &turn : merged) {
+        if (turn.clientMessages > 1) {
+            note("merged " + QByteArray::number(turn.clientMessages) + " consecutive " +
+                 (turn.kind == Turn::Kind::User ? "user" : "assistant") + " messages into one turn");
+        }
+    }
+    return merged;
+}
+
+std::optional<ApiError> Translator::writeTurn(const Turn &turn)
+{
+    switch (turn.kind) {
+    case Turn::Kind::User:
+        return writeUserTurn(turn.blocks, turn.paths);
+    case Turn::Kind::Assistant:
+        writeAssistantTurn(turn.blocks);
+        return {};
+    case Turn::Kind::System:
+        m_json.beginObject();
+        m_json.field("role", m_options.systemMessageRole == SystemMessageRole::Developer ? "developer" : "system");
+        m_json.field("content", turn.systemText);
+        m_json.endObject();
+        return {};
+    }
+    return {};
+}
+
 Result<ChatRequest> Translator::run()
 {
     m_body.reserve(1024);
@@ -400,38 +534,20 @@ Result<ChatRequest> Translator::run()
         m_json.field("content", system);
         m_json.endObject();
     }
-    if (m_request.foldedSystemMessages > 0) {
-        note("folded " + QByteArray::number(m_request.foldedSystemMessages) +
-             " `role: system` message(s) into the system prompt");
+    if (!m_request.systemMessages.empty()) {
+        static constexpr const char *RoleNames[] = {"user messages marked <system-reminder>", "system messages",
+                                                    "developer messages"};
+        note("sent " + QByteArray::number(qulonglong(m_request.systemMessages.size())) +
+             " `role: system` message(s) in place, as " + RoleNames[int(m_options.systemMessageRole)]);
     }
-
-    // Merge consecutive same-role turns (the Messages API treats them as one turn).
-    const auto &messages = m_request.messages;
-    std::size_t i = 0;
-    while (i < messages.size()) {
-        const Role role = messages[i].role;
-        std::vector<const ContentBlock *> blocks;
-        std::vector<QByteArray> paths;
-        std::size_t j = i;
-        for (; j < messages.size() && messages[j].role == role; ++j) {
-            for (std::size_t b = 0; b < messages[j].content.size(); ++b) {
-                blocks.push_back(&messages[j].content[b]);
-                paths.push_back("messages." + QByteArray::number(qulonglong(j)) + ".content." +
-                                QByteArray::number(qulonglong(b)));
-            }
+    std::vector<Turn> turns = turnsInOrder();
+    if (m_options.mergeConsecutiveTurns) {
+        turns = mergedTurns(std::move(turns));
+    }
+    for (const Turn &turn : turns) {
+        if (auto error = writeTurn(turn)) {
+            return *error;
         }
-        if (j - i > 1) {
-            note("merged " + QByteArray::number(qulonglong(j - i)) + " consecutive " +
-                 (role == Role::User ? "user" : "assistant") + " messages into one turn");
-        }
-        if (role == Role::User) {
-            if (auto error = writeUserTurn(blocks, paths)) {
-                return *error;
-            }
-        } else {
-            writeAssistantTurn(blocks);
-        }
-        i = j;
     }
     m_json.endArray();
 

@@ -20,11 +20,26 @@ enum class ThinkingStyle
     Both,
 };
 
+// How a mid-conversation `role: "system"` message is sent. Many chat templates refuse a system
+// message that is not the first (Qwen3.5's, gemma's), so the default is the user role, marked the
+// way Claude Code marks its own reminders.
+enum class SystemMessageRole
+{
+    User,      // {"role":"user","content":"<system-reminder>\n…\n</system-reminder>"}
+    System,    // in place as {"role":"system"}, for servers whose templates take it
+    Developer, // in place as {"role":"developer"} (OpenAI's newer models)
+};
+
 struct ChatRequestOptions
 {
     QByteArray upstreamModel;
     bool stream = true;
     ThinkingStyle thinkingStyle = ThinkingStyle::Both;
+    SystemMessageRole systemMessageRole = SystemMessageRole::User;
+    // Joins consecutive user (or assistant) turns into one message, for chat templates that demand
+    // strict alternation. Off by default: a joined turn changes when the next request adds to it, and
+    // the engine then re-reads from there.
+    bool mergeConsecutiveTurns = false;
 };
 
 // A translated request and what the translation could not carry over, in words, for the
@@ -35,9 +50,13 @@ struct ChatRequest
     std::vector<QByteArray> notes;
 };
 
-// Anthropic Messages → OpenAI Chat Completions. A pure function over the typed request:
-// - system blocks (and folded `role: system` entries) become one leading system message;
-// - consecutive turns of one role are merged, as the Messages API itself does;
+// Anthropic Messages → OpenAI Chat Completions. A pure function over the typed request, and
+// prefix-stable: every client message becomes its own upstream message(s), rendered from it and the
+// messages before it only, so a request that extends the previous one yields upstream messages that
+// extend the previous upstream messages byte for byte (ARCHITECTURE.md, "The prompt prefix"):
+// - system blocks become one leading system message; `role: system` entries stay in place
+//   (see SystemMessageRole);
+// - consecutive turns of one role stay separate unless mergeConsecutiveTurns asks otherwise;
 // - a user turn's tool_result blocks become `tool` messages placed first, right after the
 //   assistant turn that called them, and the rest of the turn follows as a user message;
 // - assistant tool_use → tool_calls, thinking → reasoning_content;

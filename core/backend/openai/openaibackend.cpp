@@ -227,6 +227,8 @@ std::unique_ptr<BackendCall> OpenAiBackend::startMessage(const BackendRequest &r
     ChatRequestOptions options;
     options.upstreamModel = request.upstreamModel;
     options.thinkingStyle = m_options.thinkingStyle;
+    options.systemMessageRole = m_options.systemMessageRole;
+    options.mergeConsecutiveTurns = m_options.mergeConsecutiveTurns;
     // A JSON answer with no stop sequences to match is asked for as JSON: one body to decode
     // instead of an event per token. Stop sequences need the stream, because servers cut the text
     // at a match without saying which sequence it was, and Switchboard must stop the backend there.

@@ -18,6 +18,8 @@ struct OpenAiBackendOptions
     HttpHeaders extraHeaders;
     ThinkingStyle thinkingStyle = ThinkingStyle::Both;
     UpstreamTimeouts timeouts;
+    SystemMessageRole systemMessageRole = SystemMessageRole::User;
+    bool mergeConsecutiveTurns = false;
 };
 
 // Any OpenAI-compatible Chat Completions server: llama.cpp, Ollama, vLLM, LM Studio, OpenAI-style

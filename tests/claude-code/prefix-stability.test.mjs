@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // Claude Code's real traffic, turn after turn: `claude -p` works through a session of seven tool turns
-// (Bash, Read, Skill, Bash, Write, Edit, Bash) against a scripted OpenAI-compatible backend, with a
+// (Bash, Read, Skill, Bash + Read, Write, Edit, Bash) against a scripted OpenAI-compatible backend, with a
 // recording proxy between it and a headless Switchboard, so the test holds both legs of every exchange.
 // It then checks on what was actually sent that the translation is prefix-stable: when Claude Code's
 // request N+1 extends request N, Switchboard's upstream body for N+1 starts with the very bytes of N's
@@ -30,17 +30,21 @@ let proxy;
 let server;
 let stdout;
 
-// The session the scripted model works through, one tool call per turn.
+// The session the scripted model works through: one turn per step, each step a list of tool calls.
 function steps() {
   const file = (name) => join(project, name);
   return [
-    ['Bash', { command: `ls ${project}`, description: 'List the project files' }],
-    ['Read', { file_path: file('alpha.txt') }],
-    ['Skill', { skill: 'tidy' }],
-    ['Bash', { command: `wc -l ${file('beta.md')}`, description: 'Count the lines of beta.md' }],
-    ['Write', { file_path: file('notes.txt'), content: 'notes\n' }],
-    ['Edit', { file_path: file('alpha.txt'), old_string: 'a', new_string: 'alpha' }],
-    ['Bash', { command: `cat ${file('notes.txt')} ${file('alpha.txt')}`, description: 'Show the notes and alpha' }],
+    [['Bash', { command: `ls ${project}`, description: 'List the project files' }]],
+    [['Read', { file_path: file('alpha.txt') }]],
+    [['Skill', { skill: 'tidy' }]],
+    // Two calls in one turn: their results come back together in one user message.
+    [
+      ['Bash', { command: `wc -l ${file('beta.md')}`, description: 'Count the lines of beta.md' }],
+      ['Read', { file_path: file('beta.md') }],
+    ],
+    [['Write', { file_path: file('notes.txt'), content: 'notes\n' }]],
+    [['Edit', { file_path: file('alpha.txt'), old_string: 'a', new_string: 'alpha' }]],
+    [['Bash', { command: `cat ${file('notes.txt')} ${file('alpha.txt')}`, description: 'Show the notes and alpha' }]],
   ];
 }
 
@@ -52,10 +56,10 @@ function answer(body, write) {
     write({ delta: {}, finish_reason: 'stop' });
     return;
   }
-  const results = new Map();
+  const results = new Map(); // step → the output of its first call
   for (const message of body.messages) {
-    const step = message.role === 'tool' && /^call_step(\d+)$/.exec(message.tool_call_id);
-    if (step) results.set(Number(step[1]), message.content);
+    const call = message.role === 'tool' && /^call_step(\d+)_0$/.exec(message.tool_call_id);
+    if (call) results.set(Number(call[1]), message.content);
   }
   const next = results.size === 0 ? 0 : Math.max(...results.keys()) + 1;
   const script = steps();
@@ -66,14 +70,17 @@ function answer(body, write) {
     write({ delta: {}, finish_reason: 'stop' });
     return;
   }
-  const [name, input] = script[next];
-  const id = `call_step${next}`;
-  write({ delta: { content: `Step ${next + 1}: ${name}.` } });
-  write({ delta: { tool_calls: [{ index: 0, id, type: 'function', function: { name, arguments: '' } }] } });
-  const args = JSON.stringify(input);
-  for (let i = 0; i < args.length; i += 16) {
-    write({ delta: { tool_calls: [{ index: 0, function: { arguments: args.slice(i, i + 16) } }] } });
-  }
+  // A thinking model: reasoning first, which Claude Code sends back as a signed thinking block.
+  write({ delta: { reasoning_content: `Step ${next + 1} comes next.` } });
+  write({ delta: { content: `Step ${next + 1}.` } });
+  script[next].forEach(([name, input], index) => {
+    const id = `call_step${next}_${index}`;
+    write({ delta: { tool_calls: [{ index, id, type: 'function', function: { name, arguments: '' } }] } });
+    const args = JSON.stringify(input);
+    for (let i = 0; i < args.length; i += 16) {
+      write({ delta: { tool_calls: [{ index, function: { arguments: args.slice(i, i + 16) } }] } });
+    }
+  });
   write({ delta: {}, finish_reason: 'tool_calls' });
 }
 
@@ -359,6 +366,11 @@ test('claude -p works through a session of several tool turns', async () => {
   assert.equal(await readFile(join(project, 'alpha.txt'), 'utf8'), 'alpha\n');
   const thread = mainThread();
   assert.ok(thread.length >= steps().length + 1, `${thread.length} requests in the main thread`);
+  // Every scripted call made its round trip: its result is in the last request of the thread.
+  const last = upstreamOf(thread.at(-1)).body.messages;
+  const answered = last.filter((message) => message.role === 'tool').map((message) => message.tool_call_id);
+  const calls = steps().flatMap((step, n) => step.map((_, k) => `call_step${n}_${k}`));
+  assert.deepEqual(answered.sort(), calls.sort());
   for (const call of upstream) {
     for (const message of call.body.messages.filter((m) => m.role === 'tool')) {
       assert.doesNotMatch(message.content, /^Error/, `tool ${message.tool_call_id} succeeded`);
@@ -472,11 +484,11 @@ test('mid-conversation system messages reach the backend in place, as system rem
         problems.push('no upstream user message is "<system-reminder>\\n" + its text + "\\n</system-reminder>"');
       } else {
         // In place: after what came before it, before what follows, in the same turn.
-        if (assistantsBefore(messages, at) !== assistantsBefore(client, k)) problems.push(`upstream ${at} is in another turn`);
-        if (k > 0 && !(carrierOf(client[k - 1], messages) < at)) problems.push(`upstream ${at} is before message ${k - 1}`);
-        if (k + 1 < client.length && !(carrierOf(client[k + 1], messages) > at)) {
-          problems.push(`upstream ${at} is after message ${k + 1}`);
-        }
+        const [before, after] = [client[k - 1], client[k + 1]];
+        const turn = assistantsBefore(client, k);
+        if (assistantsBefore(messages, at) !== turn) problems.push(`upstream ${at}: not in turn ${turn}`);
+        if (before && !(carrierOf(before, messages) < at)) problems.push(`upstream ${at}: before message ${k - 1}`);
+        if (after && !(carrierOf(after, messages) > at)) problems.push(`upstream ${at}: after message ${k + 1}`);
       }
       const what = `#${request.index} message ${k}: role system, ${Buffer.byteLength(text)} bytes`;
       t.diagnostic(`${what}, ${JSON.stringify(text.slice(0, 40))}…, upstream at ${at}`);

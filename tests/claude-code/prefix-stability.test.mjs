@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: MIT
-// Claude Code's real traffic, turn after turn: `claude -p` works through a session of seven tool turns
-// (Bash, Read, Skill, Bash + Read, Write, Edit, Bash) against a scripted OpenAI-compatible backend, with a
-// recording proxy between it and a headless Switchboard, so the test holds both legs of every exchange.
-// It then checks on what was actually sent that the translation is prefix-stable: when Claude Code's
-// request N+1 extends request N, Switchboard's upstream body for N+1 starts with the very bytes of N's
-// messages, so a local engine reuses its prefix (KV) cache instead of re-reading the whole conversation
+// Claude Code's real traffic, turn after turn: `claude -p` works through a session of eight tool turns
+// (Bash, Read, Skill, Agent, Bash + Read, Write, Edit, Bash) against a scripted OpenAI-compatible backend,
+// with a recording proxy between it and a headless Switchboard, so the test holds both legs of every
+// exchange. It then checks on what was actually sent that the translation is prefix-stable: when Claude
+// Code's request N+1 extends request N, Switchboard's upstream body for N+1 starts with the very bytes of
+// N's messages, so a local engine reuses its prefix (KV) cache instead of re-reading the conversation
 // every turn; and that Claude Code's mid-conversation `role: "system"` messages stay where they are.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
@@ -30,13 +30,18 @@ let proxy;
 let server;
 let stdout;
 
+// What the main agent asks its subagent, which answers at once: a side thread with its own system prompt.
+const subagentTask = 'Count the files in this project.';
+
 // The session the scripted model works through: one turn per step, each step a list of tool calls.
 function steps() {
   const file = (name) => join(project, name);
+  const foreground = { run_in_background: false }; // the main agent waits for its subagent's answer
   return [
     [['Bash', { command: `ls ${project}`, description: 'List the project files' }]],
     [['Read', { file_path: file('alpha.txt') }]],
     [['Skill', { skill: 'tidy' }]],
+    [['Agent', { description: 'Count the files', prompt: subagentTask, subagent_type: 'Explore', ...foreground }]],
     // Two calls in one turn: their results come back together in one user message.
     [
       ['Bash', { command: `wc -l ${file('beta.md')}`, description: 'Count the lines of beta.md' }],
@@ -51,6 +56,11 @@ function steps() {
 // The next step follows from the tool results the request carries, not from counting requests, so
 // Claude Code's side requests and its own extra messages do not throw the script off.
 function answer(body, write) {
+  if (body.messages.some((message) => message.role === 'user' && textOf(message.content).includes(subagentTask))) {
+    write({ delta: { content: 'Two files.' } });
+    write({ delta: {}, finish_reason: 'stop' });
+    return;
+  }
   if (!(body.tools ?? []).some((tool) => tool.function?.name === 'Bash')) {
     write({ delta: { content: 'ok' } });
     write({ delta: {}, finish_reason: 'stop' });
@@ -257,7 +267,11 @@ function mainThread() {
   const first = sent.find((request) => request.body.tools?.some((tool) => tool.name === 'Bash'));
   assert.ok(first, 'Claude Code offered its Bash tool');
   const key = threadKey(first.body);
-  return sent.map((request, index) => ({ ...request, index })).filter((request) => threadKey(request.body) === key);
+  return numbered().filter((request) => threadKey(request.body) === key);
+}
+
+function numbered() {
+  return sent.map((request, index) => ({ ...request, index }));
 }
 
 // Why `next` does not extend `previous` (same system, tools and parameters; `previous`'s messages
@@ -381,11 +395,14 @@ test('claude -p works through a session of several tool turns', async () => {
 test("Claude Code's main thread: each request extends the previous one", (t) => {
   const thread = mainThread();
   t.diagnostic(`${sent.length} requests from Claude Code, ${thread.length} in the main thread`);
-  sent.forEach((request, index) => {
-    if (thread.some((member) => member.index === index)) return;
+  const side = numbered().filter((request) => !thread.some((member) => member.index === request.index));
+  for (const request of side) {
     const tools = (request.body.tools ?? []).length;
-    t.diagnostic(`side request #${index}: ${request.body.messages.length} messages, ${tools} tools`);
-  });
+    t.diagnostic(`side request #${request.index}: ${request.body.messages.length} messages, ${tools} tools`);
+  }
+  // The subagent works in a thread of its own, under another system prompt.
+  const subagent = side.filter((request) => textOf(request.body.messages[0].content).includes(subagentTask));
+  assert.ok(subagent.length > 0, 'the subagent has a thread of its own');
   let extending = 0;
   for (let n = 1; n < thread.length; ++n) {
     const [previous, next] = [thread[n - 1], thread[n]];
@@ -468,7 +485,7 @@ function assistantsBefore(messages, end) {
 test('mid-conversation system messages reach the backend in place, as system reminders', (t) => {
   const failures = [];
   let checked = 0;
-  for (const request of mainThread()) {
+  for (const request of numbered()) {
     const { messages } = upstreamOf(request).body;
     const top = messages[0].role === 'system' ? textOf(messages[0].content) : '';
     const client = request.body.messages;

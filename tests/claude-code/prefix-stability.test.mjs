@@ -147,9 +147,10 @@ function skipSpace(raw, at) {
 }
 
 function skipString(raw, at) {
-  for (++at; raw[at] !== 0x22; ++at) {
+  for (++at; at < raw.length && raw[at] !== 0x22; ++at) {
     if (raw[at] === 0x5c) ++at;
   }
+  if (at >= raw.length) throw new Error('unterminated JSON string');
   return at + 1;
 }
 
@@ -369,8 +370,8 @@ after(async () => {
     }
   }
   proxy?.close();
-  assert.equal(await server.stop(), 0);
-  backend.close();
+  if (server) assert.equal(await server.stop(), 0);
+  backend?.close();
 });
 
 test('claude -p works through a session of several tool turns', async () => {
@@ -441,13 +442,14 @@ test("Switchboard's upstream request N+1 starts with the bytes of request N's me
     const [a, b] = [upstreamOf(previous), upstreamOf(next)];
     const [layoutA, layoutB] = [upstreamLayout(a), upstreamLayout(b)];
     const pair = `#${previous.index} → #${next.index}`;
-    const tools = shortDiff(a.raw.subarray(...layoutA.tools), b.raw.subarray(...layoutB.tools));
+    const toolsOf = (call, layout) => (layout.tools ? call.raw.subarray(...layout.tools) : Buffer.alloc(0));
+    const tools = shortDiff(toolsOf(a, layoutA), toolsOf(b, layoutB));
     if (tools) failures.push(`${pair}: \`tools\` differ at byte ${tools.offset}${tools.text}`);
     if (layoutB.messages.length < layoutA.messages.length) {
       failures.push(`${pair}: ${layoutB.messages.length} upstream messages after ${layoutA.messages.length}`);
       continue;
     }
-    // Only the first difference: everything after it is re-read by the engine anyway.
+    // The first difference only: the engine re-reads everything after it anyway.
     const message = (call, layout, k) => call.raw.subarray(...layout.messages[k]);
     const diffs = layoutA.messages.map((_, k) => shortDiff(message(a, layoutA, k), message(b, layoutB, k)));
     const i = diffs.findIndex((diff) => diff !== null);
@@ -501,11 +503,12 @@ test('mid-conversation system messages reach the backend in place, as system rem
         problems.push('no upstream user message is "<system-reminder>\\n" + its text + "\\n</system-reminder>"');
       } else {
         // In place: after what came before it, before what follows, in the same turn.
-        const [before, after] = [client[k - 1], client[k + 1]];
         const turn = assistantsBefore(client, k);
         if (assistantsBefore(messages, at) !== turn) problems.push(`upstream ${at}: not in turn ${turn}`);
-        if (before && !(carrierOf(before, messages) < at)) problems.push(`upstream ${at}: before message ${k - 1}`);
-        if (after && !(carrierOf(after, messages) > at)) problems.push(`upstream ${at}: after message ${k + 1}`);
+        const before = k > 0 ? carrierOf(client[k - 1], messages) : -1;
+        if (k > 0 && !(before >= 0 && before < at)) problems.push(`upstream ${at}: not after message ${k - 1}`);
+        const after = k + 1 < client.length ? carrierOf(client[k + 1], messages) : Infinity;
+        if (!(after > at)) problems.push(`upstream ${at}: not before message ${k + 1}`);
       }
       const what = `#${request.index} message ${k}: role system, ${Buffer.byteLength(text)} bytes`;
       t.diagnostic(`${what}, ${JSON.stringify(text.slice(0, 40))}…, upstream at ${at}`);

@@ -30,18 +30,21 @@ let proxy;
 let server;
 let stdout;
 
-// What the main agent asks its subagent, which answers at once: a side thread with its own system prompt.
+// What the main agent asks a background subagent, which answers at once. The subagent's requests are a
+// thread of their own (another system prompt); when it is done, Claude Code tells the main agent with a
+// mid-conversation `role: "system"` message ("[SYSTEM NOTIFICATION - NOT USER INPUT]…") in a later turn:
+// folded into the top system message, that grows it and every cached token after it is lost.
 const subagentTask = 'Count the files in this project.';
 
 // The session the scripted model works through: one turn per step, each step a list of tool calls.
 function steps() {
   const file = (name) => join(project, name);
-  const foreground = { run_in_background: false }; // the main agent waits for its subagent's answer
+  const background = { run_in_background: true };
   return [
     [['Bash', { command: `ls ${project}`, description: 'List the project files' }]],
     [['Read', { file_path: file('alpha.txt') }]],
     [['Skill', { skill: 'tidy' }]],
-    [['Agent', { description: 'Count the files', prompt: subagentTask, subagent_type: 'Explore', ...foreground }]],
+    [['Agent', { description: 'Count the files', prompt: subagentTask, subagent_type: 'Explore', ...background }]],
     // Two calls in one turn: their results come back together in one user message.
     [
       ['Bash', { command: `wc -l ${file('beta.md')}`, description: 'Count the lines of beta.md' }],
@@ -516,5 +519,8 @@ test('mid-conversation system messages reach the backend in place, as system rem
     });
   }
   assert.ok(checked > 0, 'Claude Code sent role: system messages');
+  // Not only its first turn's: the subagent's notification arrives mid-session.
+  const notified = mainThread().some((request) => request.body.messages.slice(2).some((m) => m.role === 'system'));
+  assert.ok(notified, 'Claude Code sent a role: system message after its first turn');
   assert.ok(failures.length === 0, `system messages not sent in place:\n${failures.join('\n')}`);
 });

@@ -6,9 +6,10 @@
 // Code's request N+1 extends request N, Switchboard's upstream body for N+1 starts with the very bytes of
 // N's messages, so a local engine reuses its prefix (KV) cache instead of re-reading the conversation
 // every turn; and that Claude Code's mid-conversation `role: "system"` messages stay where they are.
+// Run by hand: SWITCHBOARD_TRAFFIC_DIR=/tmp/legs node --test prefix-stability.test.mjs keeps both legs.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer, request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -25,6 +26,7 @@ const sent = []; // every POST /v1/messages Claude Code sent: { raw, body }
 const upstream = []; // every chat completion Switchboard asked for: { client: index into `sent`, raw, body }
 let forwarding = -1; // the index in `sent` of the request the proxy is forwarding now
 let project;
+let home;
 let backend;
 let proxy;
 let server;
@@ -319,7 +321,8 @@ before(async () => {
     upstream.push({ client: forwarding, raw, body });
     response.writeHead(200, { 'content-type': 'text/event-stream' });
     answer(body, (choice) => response.write(`data: ${JSON.stringify({ choices: [{ index: 0, ...choice }] })}\n\n`));
-    response.write(`data: ${JSON.stringify({ choices: [], usage: { prompt_tokens: 900, completion_tokens: 30 } })}\n\n`);
+    const usage = { prompt_tokens: 900, completion_tokens: 30 };
+    response.write(`data: ${JSON.stringify({ choices: [], usage })}\n\n`);
     response.end('data: [DONE]\n\n');
   });
   await new Promise((resolve) => backend.listen(0, '127.0.0.1', resolve));
@@ -327,7 +330,7 @@ before(async () => {
   proxy = createServer(relay);
   await new Promise((resolve) => proxy.listen(0, '127.0.0.1', resolve));
 
-  const home = await mkdtemp(join(tmpdir(), 'switchboard-home-'));
+  home = await mkdtemp(join(tmpdir(), 'switchboard-home-'));
   ({ stdout } = await run(
     claude,
     [
@@ -375,6 +378,9 @@ after(async () => {
   proxy?.close();
   if (server) assert.equal(await server.stop(), 0);
   backend?.close();
+  for (const dir of [project, home]) {
+    if (dir) await rm(dir, { recursive: true, force: true });
+  }
 });
 
 test('claude -p works through a session of several tool turns', async () => {

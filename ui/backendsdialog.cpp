@@ -12,6 +12,7 @@
 #include <QtCore/QSet>
 #include <QtCore/QSettings>
 #include <QtGui/QAction>
+#include <QtWidgets/QCheckBox>
 #include <QtWidgets/QComboBox>
 #include <QtWidgets/QDialogButtonBox>
 #include <QtWidgets/QFormLayout>
@@ -83,6 +84,8 @@ BackendsDialog::BackendsDialog(Core::ServerController &server, Core::SecretStore
     , m_name(new QLineEdit(this))
     , m_kind(new QComboBox(this))
     , m_url(new QLineEdit(this))
+    , m_systemMessages(new QComboBox(this))
+    , m_mergeTurns(new QCheckBox(tr("Join consecutive turns of one role"), this))
     , m_key(new QLineEdit(this))
     , m_showKey(toolButton(u"showKey"_s, tr("Show"), tr("Show or hide the key you are typing")))
     , m_forgetKey(toolButton(u"forgetKey"_s, tr("Forget"), tr("Remove this backend's stored key")))
@@ -136,6 +139,22 @@ BackendsDialog::BackendsDialog(Core::ServerController &server, Core::SecretStore
     m_url->setAccessibleName(tr("Backend URL"));
     m_url->setToolTip(tr("The server's base URL, e.g. http://127.0.0.1:11434/v1 or https://api.anthropic.com"));
     connect(m_url, &QLineEdit::textEdited, this, &BackendsDialog::storeEditor);
+
+    m_systemMessages->setObjectName(u"backendSystemMessages"_s);
+    m_systemMessages->setAccessibleName(tr("Mid-conversation system messages"));
+    m_systemMessages->setToolTip(
+        tr("How a role: system message from the middle of a conversation (Claude Code's reminders) is sent. It "
+           "always stays in place, so the server can keep its prompt cache. Many chat templates refuse a system "
+           "message that is not the first: the user role works with all of them."));
+    m_systemMessages->addItem(tr("As a user message (<system-reminder>)"), int(Core::SystemMessageRole::User));
+    m_systemMessages->addItem(tr("As a system message"), int(Core::SystemMessageRole::System));
+    m_systemMessages->addItem(tr("As a developer message"), int(Core::SystemMessageRole::Developer));
+    connect(m_systemMessages, &QComboBox::currentIndexChanged, this, &BackendsDialog::storeEditor);
+    m_mergeTurns->setObjectName(u"backendMergeTurns"_s);
+    m_mergeTurns->setAccessibleName(tr("Join consecutive turns of one role"));
+    m_mergeTurns->setToolTip(tr("For chat templates that demand strict user/assistant alternation. It costs prompt "
+                                "cache: a joined turn changes when the next request adds to it."));
+    connect(m_mergeTurns, &QCheckBox::toggled, this, &BackendsDialog::storeEditor);
 
     m_key->setObjectName(u"backendKey"_s);
     m_key->setAccessibleName(tr("Backend API key"));
@@ -225,6 +244,8 @@ BackendsDialog::BackendsDialog(Core::ServerController &server, Core::SecretStore
     form->addRow(tr("Name"), m_name);
     form->addRow(tr("Kind"), m_kind);
     form->addRow(tr("URL"), m_url);
+    form->addRow(tr("System messages"), m_systemMessages);
+    form->addRow(QString(), m_mergeTurns);
     auto *keyRow = new QHBoxLayout;
     keyRow->addWidget(m_key, 1);
     keyRow->addWidget(m_showKey);
@@ -354,6 +375,8 @@ void BackendsDialog::loadEditor()
         m_name->setText(QString::fromUtf8(backend.name));
         m_kind->setCurrentIndex(m_kind->findData(int(backend.kind)));
         m_url->setText(backend.url.toString());
+        m_systemMessages->setCurrentIndex(m_systemMessages->findData(int(backend.systemMessageRole)));
+        m_mergeTurns->setChecked(backend.mergeConsecutiveTurns);
         m_key->setPlaceholderText(backend.apiKey.isEmpty() ? tr("No key") : tr("•••• (stored)"));
     } else {
         m_name->clear();
@@ -372,6 +395,8 @@ void BackendsDialog::storeEditor()
     auto &backend = m_entries[size_t(m_current)].backend;
     backend.kind = Kind(m_kind->currentData().toInt());
     backend.url = QUrl(m_url->text().trimmed(), QUrl::StrictMode);
+    backend.systemMessageRole = Core::SystemMessageRole(m_systemMessages->currentData().toInt());
+    backend.mergeConsecutiveTurns = m_mergeTurns->isChecked();
     // An empty field stands for the stored key: the field is never filled with it.
     const QString typed = m_key->text().trimmed();
     backend.apiKey = typed.isEmpty() ? m_entries[size_t(m_current)].storedKey : typed.toUtf8();
@@ -401,6 +426,9 @@ void BackendsDialog::updateEditorState()
     m_name->setEnabled(selected);
     m_kind->setEnabled(selected);
     m_url->setEnabled(remote);
+    const bool translated = selected && Kind(m_kind->currentData().toInt()) == Kind::OpenAi;
+    m_systemMessages->setEnabled(translated);
+    m_mergeTurns->setEnabled(translated);
     m_key->setEnabled(remote);
     m_showKey->setEnabled(remote);
     m_forgetKey->setEnabled(remote && !m_entries[size_t(m_current)].backend.apiKey.isEmpty());

@@ -9,6 +9,7 @@
 #include <functional>
 #include <vector>
 
+class QCheckBox;
 class QComboBox;
 class QDialogButtonBox;
 class QLabel;
@@ -100,6 +101,8 @@ private:
     QLineEdit *m_name;
     QComboBox *m_kind;
     QLineEdit *m_url;
+    QComboBox *m_systemMessages; // how mid-conversation system messages reach a Chat Completions server
+    QCheckBox *m_mergeTurns;
     QLineEdit *m_key;
     QToolButton *m_showKey;
     QToolButton *m_forgetKey;

@@ -16,6 +16,7 @@
 #include <QtNetwork/QTcpServer>
 #include <QtTest/QTest>
 #include <QtWidgets/QApplication>
+#include <QtWidgets/QCheckBox>
 #include <QtWidgets/QComboBox>
 #include <QtWidgets/QLabel>
 #include <QtWidgets/QLineEdit>
@@ -162,6 +163,14 @@ void TestBackendsDialog::addTestRouteApply_reachesTheFakeBackend()
     auto *url = child<QLineEdit>(&dialog, u"backendUrl"_s);
     QVERIFY(url->isEnabled());
     QTest::keyClicks(url, QString::fromUtf8(fake.baseUrl() + "/v1"));
+    // Mid-conversation system messages: reminders in user turns unless the server takes them in place.
+    auto *systemMessages = child<QComboBox>(&dialog, u"backendSystemMessages"_s);
+    QVERIFY(systemMessages->isEnabled());
+    QCOMPARE(systemMessages->currentData().toInt(), int(Core::SystemMessageRole::User));
+    systemMessages->setFocus();
+    QTest::keyClick(systemMessages, Qt::Key_Down);
+    QCOMPARE(systemMessages->currentData().toInt(), int(Core::SystemMessageRole::System));
+    QVERIFY(!child<QCheckBox>(&dialog, u"backendMergeTurns"_s)->isChecked());
     auto *key = child<QLineEdit>(&dialog, u"backendKey"_s);
     QCOMPARE(key->echoMode(), QLineEdit::Password);
     QTest::keyClicks(key, QString::fromLatin1(BackendKey));
@@ -206,6 +215,7 @@ void TestBackendsDialog::addTestRouteApply_reachesTheFakeBackend()
     const QString saved = m_settings->value(u"gateway/config"_s).toString();
     QVERIFY(saved.contains(u"\"name\":\"local\""_s));
     QVERIFY(saved.contains(u"\"model\":\"fake-*\""_s));
+    QVERIFY(saved.contains(u"\"system_messages\":\"system\""_s));
     QVERIFY(!saved.contains(u"api_key"_s));
     QVERIFY(!fileText(m_settings->fileName()).contains(QString::fromLatin1(BackendKey)));
     // The key went to the secret store, under the backend's name.
@@ -228,6 +238,13 @@ void TestBackendsDialog::addTestRouteApply_reachesTheFakeBackend()
     QCOMPARE(fake.lastRequest().header("authorization"), "Bearer " + BackendKey.toByteArray());
     QVERIFY(fake.lastRequest().body.contains(R"("model":"fake-small")"));
     QCOMPARE(reply.json()[u"model"_s].toString(), u"fake-any"_s);
+    // The setting reached the running backend: a system message goes upstream in place, as system.
+    const QByteArray reminded = R"({"model":"fake-any","max_tokens":8,"messages":[{"role":"user","content":"hi"},)"
+                                R"({"role":"system","content":"note"}]})";
+    QCOMPARE(client.post("/v1/messages", reminded, {{"x-api-key", SwitchboardKey.toByteArray()}}).status, 200);
+    QVERIFY2(fake.lastRequest().body.contains(
+                 R"("messages":[{"role":"user","content":"hi"},{"role":"system","content":"note"}])"),
+             fake.lastRequest().body.constData());
     // Other models still reach the simulator.
     const int upstream = int(fake.requests().size());
     const QByteArray other = R"({"model":"claude-x","max_tokens":8,"messages":[{"role":"user","content":"hi"}]})";

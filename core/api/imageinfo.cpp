@@ -91,6 +91,23 @@ std::optional<QSize> ImageInfo::dimensions(QByteArrayView bytes)
     return std::nullopt;
 }
 
+QByteArray ImageInfo::mediaTypeOf(QByteArrayView bytes)
+{
+    if (bytes.startsWith("\x89PNG\r\n\x1a\n")) {
+        return "image/png";
+    }
+    if (bytes.startsWith("GIF87a") || bytes.startsWith("GIF89a")) {
+        return "image/gif";
+    }
+    if (bytes.startsWith("\xFF\xD8\xFF")) {
+        return "image/jpeg";
+    }
+    if (bytes.size() >= 12 && bytes.startsWith("RIFF") && bytes.sliced(8, 4) == "WEBP") {
+        return "image/webp";
+    }
+    return {};
+}
+
 ImageInfo ImageInfo::of(const MediaSource &source)
 {
     ImageInfo info;

@@ -22,6 +22,9 @@ struct ImageInfo
 
     // Dimensions from the first bytes of an encoded image.
     static std::optional<QSize> dimensions(QByteArrayView encoded);
+    // "image/png", "image/jpeg", "image/gif" or "image/webp" from the file's signature; empty when
+    // it is none of those.
+    static QByteArray mediaTypeOf(QByteArrayView encoded);
     // For a base64 source: the decoded size and, when the header is readable, the dimensions.
     static ImageInfo of(const MediaSource &source);
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "requestdecoder.h"
 
+#include "imagecheck.h"
 #include "json/jsonparser.h"
 
 #include <QtCore/QSet>
@@ -113,6 +114,7 @@ private:
     Failure readNumber(element value, double minimum, double maximum, double &out);
     Failure readBool(element value, bool &out);
 
+    Failure checkCacheControl(object parent);
     Failure decodeSystem(element value, std::vector<TextBlock> &system);
     Failure decodeTextBlockList(element value, std::vector<TextBlock> &blocks);
     Failure decodeMessages(element value, MessagesRequest &request);
@@ -137,6 +139,8 @@ private:
     QByteArray m_path;
     std::size_t m_blocks = 0;
     std::size_t m_images = 0;
+    // Each base64 image's path and longest side, for the rule that depends on how many there are.
+    std::vector<std::pair<QByteArray, int>> m_imageSides;
 };
 
 Failure Decoder::expectType(element value, element_type type)
@@ -171,7 +175,7 @@ Failure Decoder::readRequiredString(object parent, std::string_view key, QByteAr
 {
     Scope scope(*this, QByteArrayView(key.data(), qsizetype(key.size())));
     element value;
-    if (parent.at_key(key).get(value) != simdjson::SUCCESS) {
+    if (Json::lastAt(parent, key).get(value) != simdjson::SUCCESS) {
         return fail("Field required");
     }
     return readString(value, out);
@@ -180,7 +184,7 @@ Failure Decoder::readRequiredString(object parent, std::string_view key, QByteAr
 Failure Decoder::readOptionalString(object parent, std::string_view key, QByteArray &out)
 {
     element value;
-    if (parent.at_key(key).get(value) != simdjson::SUCCESS || value.is_null()) {
+    if (Json::lastAt(parent, key).get(value) != simdjson::SUCCESS || value.is_null()) {
         return {};
     }
     Scope scope(*this, QByteArrayView(key.data(), qsizetype(key.size())));
@@ -263,7 +267,7 @@ Failure Decoder::decode(object root, MessagesRequest &request)
     element value;
     if (m_endpoint == RequestDecoder::Endpoint::Messages) {
         Scope scope(*this, "max_tokens");
-        if (root.at_key("max_tokens").get(value) != simdjson::SUCCESS) {
+        if (Json::lastAt(root, "max_tokens").get(value) != simdjson::SUCCESS) {
             return fail("Field required");
         }
         int64_t maxTokens = 0;
@@ -273,7 +277,7 @@ Failure Decoder::decode(object root, MessagesRequest &request)
         request.maxTokens = int(maxTokens);
     }
 
-    if (root.at_key("system").get(value) == simdjson::SUCCESS && !value.is_null()) {
+    if (Json::lastAt(root, "system").get(value) == simdjson::SUCCESS && !value.is_null()) {
         Scope scope(*this, "system");
         if (auto error = decodeSystem(value, request.system)) {
             return error;
@@ -282,7 +286,7 @@ Failure Decoder::decode(object root, MessagesRequest &request)
 
     {
         Scope scope(*this, "messages");
-        if (root.at_key("messages").get(value) != simdjson::SUCCESS) {
+        if (Json::lastAt(root, "messages").get(value) != simdjson::SUCCESS) {
             return fail("Field required");
         }
         if (auto error = decodeMessages(value, request)) {
@@ -290,7 +294,7 @@ Failure Decoder::decode(object root, MessagesRequest &request)
         }
     }
 
-    if (root.at_key("temperature").get(value) == simdjson::SUCCESS && !value.is_null()) {
+    if (Json::lastAt(root, "temperature").get(value) == simdjson::SUCCESS && !value.is_null()) {
         Scope scope(*this, "temperature");
         double temperature = 0;
         if (auto error = readNumber(value, 0.0, 1.0, temperature)) {
@@ -298,7 +302,7 @@ Failure Decoder::decode(object root, MessagesRequest &request)
         }
         request.temperature = temperature;
     }
-    if (root.at_key("top_p").get(value) == simdjson::SUCCESS && !value.is_null()) {
+    if (Json::lastAt(root, "top_p").get(value) == simdjson::SUCCESS && !value.is_null()) {
         Scope scope(*this, "top_p");
         double topP = 0;
         if (auto error = readNumber(value, 0.0, 1.0, topP)) {
@@ -306,7 +310,7 @@ Failure Decoder::decode(object root, MessagesRequest &request)
         }
         request.topP = topP;
     }
-    if (root.at_key("top_k").get(value) == simdjson::SUCCESS && !value.is_null()) {
+    if (Json::lastAt(root, "top_k").get(value) == simdjson::SUCCESS && !value.is_null()) {
         Scope scope(*this, "top_k");
         int64_t topK = 0;
         if (auto error = readInteger(value, 0, std::numeric_limits<int>::max(), topK)) {
@@ -314,31 +318,31 @@ Failure Decoder::decode(object root, MessagesRequest &request)
         }
         request.topK = int(topK);
     }
-    if (root.at_key("stop_sequences").get(value) == simdjson::SUCCESS && !value.is_null()) {
+    if (Json::lastAt(root, "stop_sequences").get(value) == simdjson::SUCCESS && !value.is_null()) {
         Scope scope(*this, "stop_sequences");
         if (auto error = decodeStopSequences(value, request.stopSequences)) {
             return error;
         }
     }
-    if (root.at_key("stream").get(value) == simdjson::SUCCESS && !value.is_null()) {
+    if (Json::lastAt(root, "stream").get(value) == simdjson::SUCCESS && !value.is_null()) {
         Scope scope(*this, "stream");
         if (auto error = readBool(value, request.stream)) {
             return error;
         }
     }
-    if (root.at_key("metadata").get(value) == simdjson::SUCCESS && !value.is_null()) {
+    if (Json::lastAt(root, "metadata").get(value) == simdjson::SUCCESS && !value.is_null()) {
         Scope scope(*this, "metadata");
         if (auto error = decodeMetadata(value, request.metadataUserId)) {
             return error;
         }
     }
-    if (root.at_key("tools").get(value) == simdjson::SUCCESS && !value.is_null()) {
+    if (Json::lastAt(root, "tools").get(value) == simdjson::SUCCESS && !value.is_null()) {
         Scope scope(*this, "tools");
         if (auto error = decodeTools(value, request.tools)) {
             return error;
         }
     }
-    if (root.at_key("tool_choice").get(value) == simdjson::SUCCESS && !value.is_null()) {
+    if (Json::lastAt(root, "tool_choice").get(value) == simdjson::SUCCESS && !value.is_null()) {
         Scope scope(*this, "tool_choice");
         ToolChoice choice;
         if (auto error = decodeToolChoice(value, choice)) {
@@ -346,7 +350,7 @@ Failure Decoder::decode(object root, MessagesRequest &request)
         }
         request.toolChoice = choice;
     }
-    if (root.at_key("thinking").get(value) == simdjson::SUCCESS && !value.is_null()) {
+    if (Json::lastAt(root, "thinking").get(value) == simdjson::SUCCESS && !value.is_null()) {
         Scope scope(*this, "thinking");
         ThinkingConfig thinking;
         if (auto error = decodeThinking(value, thinking)) {
@@ -354,7 +358,7 @@ Failure Decoder::decode(object root, MessagesRequest &request)
         }
         request.thinking = thinking;
     }
-    if (root.at_key("output_config").get(value) == simdjson::SUCCESS && !value.is_null()) {
+    if (Json::lastAt(root, "output_config").get(value) == simdjson::SUCCESS && !value.is_null()) {
         Scope scope(*this, "output_config");
         if (auto error = expectType(value, element_type::OBJECT)) {
             return error;
@@ -364,10 +368,53 @@ Failure Decoder::decode(object root, MessagesRequest &request)
         }
     }
 
+    if (m_imageSides.size() > ImageCheck::ManyImages) {
+        for (const auto &[path, side] : m_imageSides) {
+            if (side > ImageCheck::MaxSideWhenMany) {
+                return ApiError::invalidRequest(
+                    path + ": At least one of the image dimensions exceed max allowed size for many-image requests: " +
+                    QByteArray::number(ImageCheck::MaxSideWhenMany) + " pixels");
+            }
+        }
+    }
     if (auto error = checkToolPairing(request)) {
         return error;
     }
     return checkCombinations(request);
+}
+
+// Local engines ignore cache_control, but a client that sends one the API would refuse must learn
+// it here, not when it moves to Anthropic.
+Failure Decoder::checkCacheControl(object parent)
+{
+    element value;
+    if (Json::lastAt(parent, "cache_control").get(value) != simdjson::SUCCESS || value.is_null()) {
+        return {};
+    }
+    Scope scope(*this, "cache_control");
+    if (auto error = expectType(value, element_type::OBJECT)) {
+        return error;
+    }
+    QByteArray type;
+    if (auto error = readRequiredString(object(value), "type", type)) {
+        return error;
+    }
+    if (type != "ephemeral") {
+        Scope typeScope(*this, "type");
+        return fail("Input should be 'ephemeral'");
+    }
+    element ttl;
+    if (Json::lastAt(object(value), "ttl").get(ttl) == simdjson::SUCCESS && !ttl.is_null()) {
+        Scope ttlScope(*this, "ttl");
+        QByteArray text;
+        if (auto error = readString(ttl, text)) {
+            return error;
+        }
+        if (text != "5m" && text != "1h") {
+            return fail("Input should be '5m' or '1h'");
+        }
+    }
+    return {};
 }
 
 Failure Decoder::decodeSystem(element value, std::vector<TextBlock> &system)
@@ -400,6 +447,9 @@ Failure Decoder::decodeTextBlockList(element value, std::vector<TextBlock> &bloc
         if (type != "text") {
             Scope typeScope(*this, "type");
             return fail("Input should be 'text'");
+        }
+        if (auto error = checkCacheControl(object(item))) {
+            return error;
         }
         TextBlock block;
         if (auto error = readRequiredString(object(item), "text", block.text)) {
@@ -436,7 +486,7 @@ Failure Decoder::decodeMessages(element value, MessagesRequest &request)
             return error;
         }
         element content;
-        if (message.at_key("content").get(content) != simdjson::SUCCESS) {
+        if (Json::lastAt(message, "content").get(content) != simdjson::SUCCESS) {
             Scope contentScope(*this, "content");
             return fail("Field required");
         }
@@ -482,6 +532,14 @@ Failure Decoder::decodeMessages(element value, MessagesRequest &request)
             return fail("all messages must have non-empty content except for the optional final assistant message");
         }
     }
+    // A prefill that ends in whitespace would make the model continue after a space it never chose.
+    const auto &last = request.messages.back();
+    if (last.role == Role::Assistant && !last.content.empty()) {
+        if (const auto *text = last.content.back().getIf<TextBlock>();
+            text && !text->text.isEmpty() && QChar::isSpace(uchar(text->text.back()))) {
+            return fail("final assistant content cannot end with trailing whitespace");
+        }
+    }
     return {};
 }
 
@@ -523,6 +581,9 @@ Failure Decoder::decodeBlock(element blockElement, Role role, ContentBlock &out)
     if (auto error = readRequiredString(block, "type", type)) {
         return error;
     }
+    if (auto error = checkCacheControl(block)) {
+        return error;
+    }
     const bool inAssistant = role == Role::Assistant;
     auto wrongRole = [this, &type](const char *allowedRole) {
         Scope typeScope(*this, "type");
@@ -549,7 +610,7 @@ Failure Decoder::decodeBlock(element blockElement, Role role, ContentBlock &out)
         ImageBlock image;
         Scope sourceScope(*this, "source");
         element source;
-        if (block.at_key("source").get(source) != simdjson::SUCCESS) {
+        if (Json::lastAt(block, "source").get(source) != simdjson::SUCCESS) {
             return fail("Field required");
         }
         if (auto error = decodeSource(source, image.source, SourceOf::Image)) {
@@ -563,7 +624,7 @@ Failure Decoder::decodeBlock(element blockElement, Role role, ContentBlock &out)
         {
             Scope sourceScope(*this, "source");
             element source;
-            if (block.at_key("source").get(source) != simdjson::SUCCESS) {
+            if (Json::lastAt(block, "source").get(source) != simdjson::SUCCESS) {
                 return fail("Field required");
             }
             if (auto error = decodeSource(source, document.source, SourceOf::Document)) {
@@ -592,7 +653,7 @@ Failure Decoder::decodeBlock(element blockElement, Role role, ContentBlock &out)
         }
         Scope inputScope(*this, "input");
         element input;
-        if (block.at_key("input").get(input) != simdjson::SUCCESS) {
+        if (Json::lastAt(block, "input").get(input) != simdjson::SUCCESS) {
             return fail("Field required");
         }
         if (auto error = expectType(input, element_type::OBJECT)) {
@@ -611,13 +672,13 @@ Failure Decoder::decodeBlock(element blockElement, Role role, ContentBlock &out)
             return error;
         }
         element value;
-        if (block.at_key("is_error").get(value) == simdjson::SUCCESS && !value.is_null()) {
+        if (Json::lastAt(block, "is_error").get(value) == simdjson::SUCCESS && !value.is_null()) {
             Scope errorScope(*this, "is_error");
             if (auto error = readBool(value, result.isError)) {
                 return error;
             }
         }
-        if (block.at_key("content").get(value) == simdjson::SUCCESS && !value.is_null()) {
+        if (Json::lastAt(block, "content").get(value) == simdjson::SUCCESS && !value.is_null()) {
             Scope contentScope(*this, "content");
             if (value.type() == element_type::STRING) {
                 const auto text = Json::toBytes(std::string_view(value));
@@ -709,7 +770,16 @@ Failure Decoder::decodeSource(element value, MediaSource &source, SourceOf owner
             Scope mediaScope(*this, "media_type");
             return fail("Input should be 'image/jpeg', 'image/png', 'image/gif' or 'image/webp'");
         }
-        return readRequiredString(fields, "data", source.data);
+        if (auto error = readRequiredString(fields, "data", source.data); error || document) {
+            return error;
+        }
+        Scope dataScope(*this, "data");
+        int longestSide = 0;
+        if (const auto problem = ImageCheck::problem(source, longestSide)) {
+            return fail(*problem);
+        }
+        m_imageSides.emplace_back(m_path, longestSide);
+        return {};
     }
     if (kind == "url") {
         source.kind = MediaSource::Kind::Url;
@@ -730,7 +800,7 @@ Failure Decoder::decodeSource(element value, MediaSource &source, SourceOf owner
         source.kind = MediaSource::Kind::Content;
         Scope contentScope(*this, "content");
         element content;
-        if (fields.at_key("content").get(content) != simdjson::SUCCESS) {
+        if (Json::lastAt(fields, "content").get(content) != simdjson::SUCCESS) {
             return fail("Field required");
         }
         if (content.type() == element_type::STRING) {
@@ -762,6 +832,9 @@ Failure Decoder::decodeTools(element value, std::vector<ToolDefinition> &tools)
         }
         const object fields(item);
         ToolDefinition tool;
+        if (auto error = checkCacheControl(fields)) {
+            return error;
+        }
         if (auto error = readOptionalString(fields, "type", tool.type)) {
             return error;
         }
@@ -779,7 +852,7 @@ Failure Decoder::decodeTools(element value, std::vector<ToolDefinition> &tools)
             }
             Scope schemaScope(*this, "input_schema");
             element schema;
-            if (fields.at_key("input_schema").get(schema) != simdjson::SUCCESS) {
+            if (Json::lastAt(fields, "input_schema").get(schema) != simdjson::SUCCESS) {
                 return fail("Field required");
             }
             if (auto error = expectType(schema, element_type::OBJECT)) {
@@ -827,7 +900,7 @@ Failure Decoder::decodeToolChoice(element value, ToolChoice &choice)
         return fail("Input should be 'auto', 'any', 'tool' or 'none'");
     }
     element flag;
-    if (fields.at_key("disable_parallel_tool_use").get(flag) == simdjson::SUCCESS && !flag.is_null()) {
+    if (Json::lastAt(fields, "disable_parallel_tool_use").get(flag) == simdjson::SUCCESS && !flag.is_null()) {
         Scope flagScope(*this, "disable_parallel_tool_use");
         if (auto error = readBool(flag, choice.disableParallelToolUse)) {
             return error;
@@ -865,7 +938,7 @@ Failure Decoder::decodeThinking(element value, ThinkingConfig &thinking)
     thinking.type = ThinkingConfig::Type::Enabled;
     Scope budgetScope(*this, "budget_tokens");
     element budget;
-    if (fields.at_key("budget_tokens").get(budget) != simdjson::SUCCESS) {
+    if (Json::lastAt(fields, "budget_tokens").get(budget) != simdjson::SUCCESS) {
         return fail("Field required");
     }
     int64_t tokens = 0;
@@ -894,6 +967,9 @@ Failure Decoder::decodeStopSequences(element value, std::vector<QByteArray> &seq
         }
         if (sequence.isEmpty()) {
             return fail("each stop sequence must be non-empty");
+        }
+        if (sequence.trimmed().isEmpty()) {
+            return fail("each stop sequence must contain non-whitespace");
         }
         if (sequence.size() > RequestDecoder::MaxStopSequenceBytes) {
             return fail("String should have at most " + QByteArray::number(RequestDecoder::MaxStopSequenceBytes) +

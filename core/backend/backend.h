@@ -52,6 +52,9 @@ public:
     // Whether it sends the user's own credentials upstream (a paid API): such routes need
     // Switchboard's key even on loopback.
     virtual bool holdsCredentials() const = 0;
+    // Whether a model name this backend does not list can still be answered: the simulator answers
+    // any name, and an Anthropic upstream resolves aliases its list leaves out.
+    virtual bool answersUnlistedModels() const { return false; }
     virtual std::unique_ptr<BackendCall> startMessage(const BackendRequest &request, ReplyTarget &target) = 0;
     // The prompt size in the backend's own tokens where it can tell, else an estimate. The caller
     // keeps `request` alive until the task completes (a named local of the awaiting coroutine: GCC 12

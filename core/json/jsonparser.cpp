@@ -64,10 +64,21 @@ QByteArray serialize(simdjson::dom::element element)
     return toBytes(simdjson::minify(element));
 }
 
+simdjson::simdjson_result<simdjson::dom::element> lastAt(simdjson::dom::object object, std::string_view key)
+{
+    simdjson::simdjson_result<simdjson::dom::element> found(simdjson::NO_SUCH_FIELD);
+    for (const auto field : object) {
+        if (field.key == key) {
+            found = simdjson::simdjson_result<simdjson::dom::element>(simdjson::dom::element(field.value));
+        }
+    }
+    return found;
+}
+
 QByteArray stringAt(simdjson::dom::object object, std::string_view key)
 {
     std::string_view text;
-    if (object.at_key(key).get_string().get(text) != simdjson::SUCCESS) {
+    if (lastAt(object, key).get_string().get(text) != simdjson::SUCCESS) {
         return {};
     }
     return toBytes(text);

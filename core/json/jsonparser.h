@@ -43,7 +43,11 @@ inline QByteArray toBytes(std::string_view text)
 // Compact serialisation of a subtree, keys in their original order.
 QByteArray serialize(simdjson::dom::element element);
 
-// The string at `key`, or an empty array when absent or not a string.
+// The member `key` of `object`; when the key is there more than once, the last one, as the
+// Anthropic API's parser (and JSON.parse) take it, so a value checked here is the value upstream uses.
+simdjson::simdjson_result<simdjson::dom::element> lastAt(simdjson::dom::object object, std::string_view key);
+
+// The string at `key` (the last one, see lastAt), or an empty array when absent or not a string.
 QByteArray stringAt(simdjson::dom::object object, std::string_view key);
 
 // `json` (an object) with the top-level string `key` set to `value`; other members keep their order.

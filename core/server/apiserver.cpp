@@ -13,6 +13,8 @@
 #include "traffic/exchangetap.h"
 #include "traffic/trafficlog.h"
 
+#include <QtCore/QDateTime>
+#include <QtCore/QDateTime>
 #include <QtCore/QLoggingCategory>
 #include <QtCore/QPointer>
 #include <QtCore/QSet>
@@ -45,6 +47,7 @@ ApiServer::ApiServer(ModelRouter &router, const AccessPolicy &access, ServerOpti
     , m_router(router)
     , m_access(access)
     , m_options(options)
+    , m_configuredAt(QDateTime::currentDateTimeUtc().toString(Qt::ISODate).toUtf8())
 {}
 
 ApiServer::~ApiServer() = default;
@@ -208,7 +211,7 @@ QCoro::Task<std::vector<ModelInfo>> ApiServer::collectModels(bool withCredential
     for (const QByteArray &name : m_router.namedModels()) {
         if (!seen.contains(name)) {
             seen.insert(name);
-            models.push_back(ModelInfo{name, name, "1970-01-01T00:00:00Z"});
+            models.push_back(ModelInfo{name, name, m_configuredAt});
         }
     }
     std::vector<Backend *> backends;
@@ -268,12 +271,19 @@ QCoro::Task<> ApiServer::handleGetModel(QByteArray modelId, bool withKey, HttpRe
             co_return;
         }
     }
-    // A wildcard route serves names no backend lists; they exist as far as a client can tell.
-    if (m_router.match(modelId)) {
-        ApiResponse::sendJson(responder, modelInfoJson(ModelInfo{modelId, modelId, "1970-01-01T00:00:00Z"}), requestId);
+    // A wildcard route to a backend that answers any name (the simulator, an Anthropic upstream)
+    // serves names nobody lists; a server that lists its models serves only those.
+    const auto match = m_router.match(modelId);
+    if (match && match->backend->answersUnlistedModels()) {
+        ApiResponse::sendJson(responder, modelInfoJson(ModelInfo{modelId, modelId, m_configuredAt}), requestId);
         co_return;
     }
-    ApiResponse::sendError(responder, ApiError::notFound("model: " + modelId), requestId);
+    ApiResponse::sendError(
+        responder,
+        ApiError::notFound("model: " + modelId +
+                           (match ? " is not among the models backend '" + match->backend->name() + "' lists"
+                                  : QByteArray(" matches no route"))),
+        requestId);
 }
 
 } // namespace Switchboard::Core

@@ -67,6 +67,8 @@ private:
     ServerOptions m_options;
     TrafficLog *m_traffic = nullptr;
     bool m_refusing = false;
+    // `created_at` of models that exist because a route names them, not because a backend lists them.
+    QByteArray m_configuredAt;
 };
 
 } // namespace Switchboard::Core

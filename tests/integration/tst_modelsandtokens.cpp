@@ -26,6 +26,7 @@ private Q_SLOTS:
     void models_pageLikeTheApi();
     void model_retrieve_data();
     void model_retrieve();
+    void model_unlistedIsNotFound();
     void countTokens_isExactWhereTheBackendCounts();
     void countTokens_isEstimatedElsewhere();
     void countTokens_validatesLikeMessages();
@@ -105,8 +106,16 @@ void TestModelsAndTokens::model_retrieve_data()
     QTest::addRow("routed name") << QByteArray("/v1/models/llama-3.3-70b") << 200 << u"llama-3.3-70b"_s;
     QTest::addRow("backend model, percent-encoded") << QByteArray("/v1/models/models%2Ftiny-llama-qwen2vocab.gguf")
                                                     << 200 << u"models/tiny-llama-qwen2vocab.gguf"_s;
-    QTest::addRow("served by the wildcard route")
-        << QByteArray("/v1/models/anything-else") << 200 << u"anything-else"_s;
+}
+
+void TestModelsAndTokens::model_unlistedIsNotFound()
+{
+    // The wildcard route goes to a server that lists its models: a name it does not list is nobody's.
+    const ApiReply reply = m_client->get("/v1/models/anything-else");
+    QCOMPARE(reply.status, 404);
+    QCOMPARE(reply.json()[u"error"][u"type"].toString(), u"not_found_error"_s);
+    QVERIFY2(reply.json()[u"error"][u"message"].toString().contains(u"anything-else"_s), reply.body.constData());
+    QVERIFY(!reply.body.contains("1970"));
 }
 
 void TestModelsAndTokens::model_retrieve()

@@ -22,6 +22,7 @@ private Q_SLOTS:
     void parameters_areCarriedOver();
     void stopSequences_areNotSentUpstream();
     void binaryDocuments_areRefused();
+    void untranslatableTurn_isRefused();
     void notes_sayWhatWasDropped();
     void claudeCodeRequest_translates();
     void claudeCodeAttribution_isNormalised();
@@ -113,11 +114,11 @@ void TestChatRequestBuilder::translation_data()
         << QByteArray(R"([{"role":"user","content":"a"},{"role":"user","content":"b"}])");
     QTest::addRow("images") << QByteArray() << QByteArray(R"([{"role":"user","content":[
                                  {"type":"text","text":"what is this"},
-                                 {"type":"image","source":{"type":"base64","media_type":"image/png","data":"iVBOR"}},
+                                 {"type":"image","source":{"type":"base64","media_type":"image/png","data":"iVBORw0KGgo="}},
                                  {"type":"image","source":{"type":"url","url":"https://e.com/a.jpg"}}]}])")
                             << QByteArray(R"([{"role":"user","content":[
                                  {"type":"text","text":"what is this"},
-                                 {"type":"image_url","image_url":{"url":"data:image/png;base64,iVBOR"}},
+                                 {"type":"image_url","image_url":{"url":"data:image/png;base64,iVBORw0KGgo="}},
                                  {"type":"image_url","image_url":{"url":"https://e.com/a.jpg"}}]}])");
     QTest::addRow("text document") << QByteArray()
                                    << QByteArray(R"([{"role":"user","content":[{"type":"document","title":"Spec",
@@ -214,6 +215,20 @@ void TestChatRequestBuilder::binaryDocuments_areRefused()
     QVERIFY(translated.error().message.startsWith("messages.0.content.1: application/pdf documents"));
 }
 
+void TestChatRequestBuilder::untranslatableTurn_isRefused()
+{
+    // A turn of nothing Chat Completions can carry would reach the model as no turn at all.
+    const auto decoded = RequestDecoder::decode(R"({"model":"m","max_tokens":5,"messages":[
+        {"role":"user","content":[{"type":"search_result","source":"s","title":"t","content":[]}]}]})",
+                                                RequestDecoder::Endpoint::Messages);
+    QVERIFY(decoded.ok());
+    const auto translated = buildChatRequest(*decoded, {});
+    QVERIFY(!translated.ok());
+    QCOMPARE(translated.error().httpStatus(), 400);
+    QVERIFY2(translated.error().message.startsWith("messages.0.content: none of this turn's blocks (search_result"),
+             translated.error().message.constData());
+}
+
 void TestChatRequestBuilder::notes_sayWhatWasDropped()
 {
     const auto decoded = RequestDecoder::decode(R"({"model":"m","max_tokens":5,"stop_sequences":["x"],
@@ -273,14 +288,14 @@ void TestChatRequestBuilder::toolResultImages_followAsAUserMessage()
     const QJsonArray messages = messagesOf(R"([{"role":"user","content":"look at shot.png"},
         {"role":"assistant","content":[{"type":"tool_use","id":"toolu_r","name":"Read","input":{"file_path":"shot.png"}}]},
         {"role":"user","content":[{"type":"tool_result","tool_use_id":"toolu_r","content":[
-            {"type":"image","source":{"type":"base64","media_type":"image/png","data":"iVBOR"}}]},
+            {"type":"image","source":{"type":"base64","media_type":"image/png","data":"iVBORw0KGgo="}}]},
             {"type":"text","text":"what is it?"}]}])");
     QCOMPARE(messages.size(), 4);
     QCOMPARE(messages[2][u"role"].toString(), u"tool");
     QCOMPARE(messages[2][u"content"].toString(), u"(the result is the image(s) in the next message)");
     const QJsonArray parts = messages[3][u"content"].toArray();
     QCOMPARE(parts[0][u"text"].toString(), u"Image(s) returned by tool call toolu_r:");
-    QCOMPARE(parts[1][u"image_url"][u"url"].toString(), u"data:image/png;base64,iVBOR");
+    QCOMPARE(parts[1][u"image_url"][u"url"].toString(), u"data:image/png;base64,iVBORw0KGgo=");
     QCOMPARE(parts[2][u"text"].toString(), u"what is it?");
 }
 

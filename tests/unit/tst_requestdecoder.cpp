@@ -23,6 +23,7 @@ private Q_SLOTS:
     void systemMessages_stayInPlace();
     void claudeCodeRequests_decode_data();
     void claudeCodeRequests_decode();
+    void duplicateKeys_theLastOneCounts();
     void countTokens_needsNoMaxTokens();
     void deepNesting_isRefused();
 };
@@ -52,6 +53,25 @@ QByteArray repeated(const QByteArray &item, std::size_t count)
         list += (i > 0 ? "," : "") + item;
     }
     return list + ']';
+}
+
+// A base64 PNG that is only a signature and an IHDR chunk: enough for its type and size.
+QByteArray pngOf(quint32 width, quint32 height)
+{
+    QByteArray bytes("\x89PNG\r\n\x1a\n\x00\x00\x00\x0dIHDR", 16);
+    for (const quint32 side : {width, height}) {
+        for (int shift = 24; shift >= 0; shift -= 8) {
+            bytes.append(char((side >> shift) & 0xFF));
+        }
+    }
+    return bytes.toBase64();
+}
+
+QByteArray imageMessage(const QByteArray &mediaType, const QByteArray &data, int count = 1)
+{
+    const QByteArray block =
+        R"({"type":"image","source":{"type":"base64","media_type":")" + mediaType + R"(","data":")" + data + R"("}})";
+    return R"([{"role":"user","content":)" + repeated(block, std::size_t(count)) + "}]";
 }
 
 const QByteArray TinyPng =
@@ -110,6 +130,44 @@ void TestRequestDecoder::invalidRequest_namesTheField_data()
            "'image/webp'";
     QTest::addRow("image without source") << withMessages(R"([{"role":"user","content":[{"type":"image"}]}])")
                                           << "messages.0.content.0.source: Field required";
+    // Images: checked as the API checks them, before any backend sees them.
+    QTest::addRow("image with empty data")
+        << withMessages(imageMessage("image/png", "")) << "messages.0.content.0.source.data: image cannot be empty";
+    QTest::addRow("image data not base64") << withMessages(imageMessage("image/png", "iVBOR@@w0KGgo="))
+                                           << "messages.0.content.0.source.data: Could not process image";
+    QTest::addRow("image data not an image")
+        << withMessages(imageMessage("image/png", QByteArray("hello, world").toBase64()))
+        << "messages.0.content.0.source.data: Could not process image";
+    QTest::addRow("image type mismatch") << withMessages(imageMessage("image/jpeg", pngOf(10, 10)))
+                                         << "messages.0.content.0.source.data: Image does not match the provided "
+                                            "media type image/jpeg";
+    QTest::addRow("image over 5 MB") << withMessages(imageMessage("image/png", QByteArray(5 * 1024 * 1024 + 4, 'A')))
+                                     << "messages.0.content.0.source.data: image exceeds 5 MB maximum: 5242884 bytes "
+                                        "> 5242880 bytes";
+    QTest::addRow("image side over 8000 px")
+        << withMessages(imageMessage("image/png", pngOf(8001, 10)))
+        << "messages.0.content.0.source.data: At least one of the image dimensions exceed max allowed size: 8000 "
+           "pixels";
+    QTest::addRow("many images, one side over 2000 px")
+        << withMessages(imageMessage("image/png", pngOf(2001, 10), 21))
+        << "messages.0.content.0.source.data: At least one of the image dimensions exceed max allowed size for "
+           "many-image requests: 2000 pixels";
+    // The API's other rules.
+    QTest::addRow("whitespace-only stop sequence") << withField("stop_sequences", R"(["END"," 
+"])") << "stop_sequences.1: each stop sequence must contain non-whitespace";
+    QTest::addRow("prefill ending in whitespace")
+        << withMessages(R"([{"role":"user","content":"x"},{"role":"assistant","content":"Sure, "}])")
+        << "messages: final assistant content cannot end with trailing whitespace";
+    QTest::addRow("cache_control of unknown type")
+        << withMessages(
+               R"([{"role":"user","content":[{"type":"text","text":"x","cache_control":{"type":"forever"}}]}])")
+        << "messages.0.content.0.cache_control.type: Input should be 'ephemeral'";
+    QTest::addRow("cache_control with unknown ttl")
+        << withField("system", R"([{"type":"text","text":"s","cache_control":{"type":"ephemeral","ttl":"2h"}}])")
+        << "system.0.cache_control.ttl: Input should be '5m' or '1h'";
+    QTest::addRow("cache_control on a tool")
+        << withField("tools", R"([{"name":"t","input_schema":{"type":"object"},"cache_control":{"ttl":"5m"}}])")
+        << "tools.0.cache_control.type: Field required";
     QTest::addRow("tool_use in a user turn")
         << withMessages(R"([{"role":"user","content":[{"type":"tool_use","id":"t","name":"n","input":{}}]}])")
         << "messages.0.content.0.type: `tool_use` blocks are only allowed in assistant messages";
@@ -264,6 +322,13 @@ void TestRequestDecoder::validRequest_isAccepted_data()
         R"({"model":"m","max_tokens":4096,"thinking":{"type":"enabled","budget_tokens":1024},
             "messages":[{"role":"user","content":"x"}]})");
     QTest::addRow("server tool") << withField("tools", R"([{"type":"web_search_20250305","name":"web_search"}])");
+    QTest::addRow("cache_control with a ttl") << withMessages(
+        R"([{"role":"user","content":[{"type":"text","text":"x","cache_control":{"type":"ephemeral","ttl":"1h"}}]}])");
+    QTest::addRow("a 8000 px image") << withMessages(imageMessage("image/png", pngOf(8000, 8000)));
+    QTest::addRow("20 images of 2001 px") << withMessages(imageMessage("image/png", pngOf(2001, 10), 20));
+    QTest::addRow("newline stop sequence with text") << withField("stop_sequences", R"(["
+
+Human:"])");
     QTest::addRow("unknown block type is kept") << withMessages(
         R"([{"role":"user","content":[{"type":"search_result","source":"s","title":"t","content":[]}]}])");
 }
@@ -278,7 +343,7 @@ void TestRequestDecoder::validRequest_isAccepted()
 void TestRequestDecoder::blocks_decodeIntoTypedValues()
 {
     const QByteArray body = R"({"model":"m","max_tokens":2048,"temperature":0.5,"top_k":3,
-        "stop_sequences":["END","\n\n"],"stream":true,
+        "stop_sequences":["END","\n\nEND"],"stream":true,
         "tools":[{"name":"get_weather","description":"Weather","input_schema":{"type":"object","properties":{"city":{"type":"string"}},"required":["city"]}}],
         "tool_choice":{"type":"auto","disable_parallel_tool_use":true},
         "thinking":{"type":"adaptive"},
@@ -303,7 +368,7 @@ void TestRequestDecoder::blocks_decodeIntoTypedValues()
     QCOMPARE(request.topK.value(), 3);
     QVERIFY(!request.topP);
     QCOMPARE(request.stopSequences.size(), std::size_t(2));
-    QCOMPARE(request.stopSequences[1], QByteArray("\n\n"));
+    QCOMPARE(request.stopSequences[1], QByteArray("\n\nEND"));
     QVERIFY(request.stream);
     QCOMPARE(request.tools.size(), std::size_t(1));
     QCOMPARE(request.tools[0].inputSchema,
@@ -383,6 +448,18 @@ void TestRequestDecoder::claudeCodeRequests_decode()
     QCOMPARE(result->thinking->type, ThinkingConfig::Type::Adaptive);
     QCOMPARE(result->outputEffort, QByteArray("medium"));
     QVERIFY(result->system.front().text.startsWith("x-anthropic-billing-header:"));
+}
+
+void TestRequestDecoder::duplicateKeys_theLastOneCounts()
+{
+    // As the API's parser (and JSON.parse) read it, so what is checked is what an upstream uses.
+    const QByteArray body = R"({"model":"first","max_tokens":1,"max_tokens":9,
+        "messages":[{"role":"user","content":"x","content":"y"}],"model":"second"})";
+    const auto result = RequestDecoder::decode(body, RequestDecoder::Endpoint::Messages);
+    QVERIFY2(result.ok(), result.ok() ? "" : result.error().message.constData());
+    QCOMPARE(result->model, QByteArray("second"));
+    QCOMPARE(result->maxTokens, 9);
+    QCOMPARE(result->messages.front().content.front().as<TextBlock>().text, QByteArray("y"));
 }
 
 void TestRequestDecoder::countTokens_needsNoMaxTokens()

@@ -29,6 +29,7 @@ public:
 
     QByteArray name() const override { return m_options.name; }
     bool holdsCredentials() const override { return !m_options.apiKey.isEmpty(); }
+    bool answersUnlistedModels() const override { return true; }
     std::unique_ptr<BackendCall> startMessage(const BackendRequest &request, ReplyTarget &target) override;
     QCoro::Task<Result<int>> countTokens(const BackendRequest &request) override;
     QCoro::Task<Result<std::vector<ModelInfo>>> listModels() override;

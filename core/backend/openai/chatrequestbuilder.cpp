@@ -261,9 +261,11 @@ std::optional<ApiError> Translator::writeUserTurn(const std::vector<const Conten
 {
     // Tool results answer the previous assistant turn, so they must directly follow it.
     std::vector<Part> parts;
+    bool answered = false;
     for (const ContentBlock *block : blocks) {
         if (const auto *result = block->getIf<ToolResultBlock>()) {
             writeToolResult(*result, parts);
+            answered = true;
         }
     }
     for (std::size_t i = 0; i < blocks.size(); ++i) {
@@ -275,6 +277,12 @@ std::optional<ApiError> Translator::writeUserTurn(const std::vector<const Conten
         }
     }
     if (parts.empty()) {
+        if (!answered && !blocks.empty()) {
+            // Sending nothing would leave the model answering a turn nobody asked.
+            const QByteArray path = paths.front().left(paths.front().lastIndexOf(".content.") + 8);
+            return ApiError::invalidRequest(path + ": none of this turn's blocks (" + blockTypeName(*blocks.front()) +
+                                            ", ...) can be sent to a Chat Completions backend");
+        }
         return {};
     }
     m_json.beginObject();

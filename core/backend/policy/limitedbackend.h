@@ -20,6 +20,7 @@ public:
 
     QByteArray name() const override { return m_inner->name(); }
     bool holdsCredentials() const override { return m_inner->holdsCredentials(); }
+    bool answersUnlistedModels() const override { return m_inner->answersUnlistedModels(); }
     std::unique_ptr<BackendCall> startMessage(const BackendRequest &request, ReplyTarget &target) override;
     QCoro::Task<Result<int>> countTokens(const BackendRequest &request) override;
     QCoro::Task<Result<std::vector<ModelInfo>>> listModels() override;

@@ -3,6 +3,8 @@
 
 #include "chat/chatrequest.h"
 #include "chat/codeliteral.h"
+#include "json/jsonparser.h"
+#include "json/jsonwriter.h"
 
 #include <QtCore/QJsonArray>
 #include <QtCore/QJsonDocument>
@@ -19,47 +21,66 @@ namespace {
 
 using Language = CodeLiteral::Language;
 
-QJsonObject requestObject(const ChatSettings &settings, const QList<ChatMessage> &messages)
+// The body in the order a person reads a Messages request, written as it goes: the tools and
+// tool_choice the user typed are spliced in as written (keys in their order, numbers as spelled),
+// which a QJsonObject, sorting its keys and respelling 1.0 as 1, would not keep.
+QByteArray writeBody(const ChatSettings &settings, const QList<ChatMessage> &messages)
 {
-    QJsonObject body;
-    body.insert(u"model"_s, settings.model);
-    body.insert(u"max_tokens"_s, settings.maxTokens);
+    QByteArray out;
+    JsonWriter body(out);
+    body.beginObject();
+    body.field("model", settings.model.toUtf8());
+    body.field("max_tokens", settings.maxTokens);
     if (!settings.system.isEmpty()) {
-        body.insert(u"system"_s, settings.system);
+        body.field("system", settings.system.toUtf8());
     }
-    body.insert(u"messages"_s, ChatRequest::turns(messages));
+    body.key("messages").raw(ChatRequest::turns(messages));
     if (settings.temperature) {
-        body.insert(u"temperature"_s, *settings.temperature);
+        body.field("temperature", *settings.temperature);
     }
     if (settings.topP) {
-        body.insert(u"top_p"_s, *settings.topP);
+        body.field("top_p", *settings.topP);
     }
     if (settings.topK) {
-        body.insert(u"top_k"_s, *settings.topK);
+        body.field("top_k", *settings.topK);
     }
     QStringList stopSequences = settings.stopSequences;
     stopSequences.removeAll(QString()); // an empty sequence would be refused, and can never match
     if (!stopSequences.isEmpty()) {
-        body.insert(u"stop_sequences"_s, QJsonArray::fromStringList(stopSequences));
+        body.key("stop_sequences").beginArray();
+        for (const QString &sequence : std::as_const(stopSequences)) {
+            body.value(sequence.toUtf8());
+        }
+        body.endArray();
     }
     if (settings.stream) {
-        body.insert(u"stream"_s, true);
+        body.field("stream", true);
     }
     // The panel only commits tools that parse; a store edited by hand could still hold others, and
     // those are left out rather than sent as something the user did not write.
-    const QJsonArray tools = QJsonDocument::fromJson(settings.toolsJson.toUtf8()).array();
-    if (!tools.isEmpty()) {
-        body.insert(u"tools"_s, tools);
-        const QJsonObject choice = QJsonDocument::fromJson(settings.toolChoice.toUtf8()).object();
-        if (!choice.isEmpty()) {
-            body.insert(u"tool_choice"_s, choice);
+    const QByteArray tools = Json::minified(settings.toolsJson.toUtf8());
+    if (tools.startsWith('[') && tools != "[]") {
+        body.key("tools").raw(tools);
+        const QByteArray choice = Json::minified(settings.toolChoice.toUtf8());
+        if (choice.startsWith('{') && choice != "{}") {
+            body.key("tool_choice").raw(choice);
         }
     }
     if (settings.thinkingBudget) {
-        body.insert(u"thinking"_s,
-                    QJsonObject{{u"type"_s, u"enabled"_s}, {u"budget_tokens"_s, *settings.thinkingBudget}});
+        body.key("thinking")
+            .beginObject()
+            .field("type", "enabled")
+            .field("budget_tokens", *settings.thinkingBudget)
+            .endObject();
     }
-    return body;
+    body.endObject();
+    return out;
+}
+
+// The snippets are rendered from the body itself, so they say what the chat sends.
+QJsonObject requestObject(const ChatSettings &settings, const QList<ChatMessage> &messages)
+{
+    return QJsonDocument::fromJson(writeBody(settings, messages)).object();
 }
 
 QString normalisedBase(QStringView baseUrl)
@@ -91,7 +112,7 @@ QString shellWord(QStringView text)
 
 QByteArray CodeSnippets::requestBody(const ChatSettings &settings, const QList<ChatMessage> &messages)
 {
-    return QJsonDocument(requestObject(settings, messages)).toJson(QJsonDocument::Compact);
+    return writeBody(settings, messages);
 }
 
 QString CodeSnippets::curl(QStringView baseUrl, const ChatSettings &settings, const QList<ChatMessage> &messages)

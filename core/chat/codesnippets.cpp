@@ -6,9 +6,6 @@
 #include "json/jsonparser.h"
 #include "json/jsonwriter.h"
 
-#include <QtCore/QJsonArray>
-#include <QtCore/QJsonDocument>
-#include <QtCore/QJsonObject>
 #include <QtCore/QStringList>
 
 #include <algorithm>
@@ -77,10 +74,13 @@ QByteArray writeBody(const ChatSettings &settings, const QList<ChatMessage> &mes
     return out;
 }
 
-// The snippets are rendered from the body itself, so they say what the chat sends.
-QJsonObject requestObject(const ChatSettings &settings, const QList<ChatMessage> &messages)
+// The body without "stream": messages.stream() sets it, and messages.create() is the
+// non-streaming call.
+QByteArray sdkParameters(const ChatSettings &settings, const QList<ChatMessage> &messages)
 {
-    return QJsonDocument::fromJson(writeBody(settings, messages)).object();
+    ChatSettings parameters = settings;
+    parameters.stream = false;
+    return writeBody(parameters, messages);
 }
 
 QString normalisedBase(QStringView baseUrl)
@@ -117,7 +117,8 @@ QByteArray CodeSnippets::requestBody(const ChatSettings &settings, const QList<C
 
 QString CodeSnippets::curl(QStringView baseUrl, const ChatSettings &settings, const QList<ChatMessage> &messages)
 {
-    const QJsonObject body = requestObject(settings, messages);
+    // The snippets are rendered from the body itself, in its order, so they say what the chat sends.
+    const QByteArray body = writeBody(settings, messages);
     // -N: print events as they arrive instead of when curl's buffer fills.
     return u"curl "_s + (settings.stream ? u"-N "_s : QString()) +
            shellWord(QString(normalisedBase(baseUrl) + u"/v1/messages")) +
@@ -126,19 +127,16 @@ QString CodeSnippets::curl(QStringView baseUrl, const ChatSettings &settings, co
            u"    -H \"anthropic-version: 2023-06-01\" \\\n"
            u"    -H \"x-api-key: $ANTHROPIC_API_KEY\" \\\n"
            u"    --data " +
-           singleQuoted(CodeLiteral::object(body, Language::Json)) + u'\n';
+           singleQuoted(CodeLiteral::jsonObject(body, Language::Json)) + u'\n';
 }
 
 QString CodeSnippets::python(QStringView baseUrl, const ChatSettings &settings, const QList<ChatMessage> &messages,
                              KeyPolicy policy)
 {
-    QJsonObject body = requestObject(settings, messages);
-    body.remove(u"stream"_s); // messages.stream() sets it, and messages.create() is the non-streaming call
-
     QString arguments;
-    for (const QString &key : CodeLiteral::keys(body)) {
-        arguments += CodeLiteral::indentation(Language::Python, 1) + key + u'=' +
-                     CodeLiteral::value(body.value(key), Language::Python, 1) + u",\n";
+    for (const auto &[key, literal] :
+         CodeLiteral::jsonMembers(sdkParameters(settings, messages), Language::Python, 1)) {
+        arguments += CodeLiteral::indentation(Language::Python, 1) + key + u'=' + literal + u",\n";
     }
 
     QString out = u"import os\n"
@@ -168,9 +166,7 @@ QString CodeSnippets::python(QStringView baseUrl, const ChatSettings &settings, 
 QString CodeSnippets::typeScript(QStringView baseUrl, const ChatSettings &settings, const QList<ChatMessage> &messages,
                                  KeyPolicy policy)
 {
-    QJsonObject body = requestObject(settings, messages);
-    body.remove(u"stream"_s); // as in python()
-    const QString parameters = CodeLiteral::object(body, Language::JavaScript);
+    const QString parameters = CodeLiteral::jsonObject(sdkParameters(settings, messages), Language::JavaScript);
 
     QString out = u"import Anthropic from \"@anthropic-ai/sdk\";\n"
                   u"\n"

@@ -50,6 +50,8 @@ private Q_SLOTS:
     void python_sendsTheBody();
     void typeScript_sendsTheBody_data();
     void typeScript_sendsTheBody();
+    void snippets_keepTheBodysOrder_data();
+    void snippets_keepTheBodysOrder();
     void keyPolicy_readsTheEnvironment_data();
     void keyPolicy_readsTheEnvironment();
     void baseUrl_isNormalisedAndQuoted();
@@ -263,6 +265,32 @@ QJsonObject runJavaScript(const QString &snippet, const QString &key)
     return record.open(QIODevice::ReadOnly) ? parsed(record.readAll()) : QJsonObject();
 }
 
+// Tools and a call whose keys are out of alphabetical order, nested, with floats written as such.
+ChatSettings withTools(bool stream)
+{
+    ChatSettings settings;
+    settings.model = u"m"_s;
+    settings.stream = stream;
+    settings.toolsJson = uR"([{"name":"f","description":"d","input_schema":{"type":"object","properties":{)"
+                         uR"("zeta":{"type":"number","default":1.0},"alpha":{"type":"integer","maximum":1e2}}}}])"_s;
+    settings.toolChoice = uR"({"type":"tool","name":"f"})"_s;
+    return settings;
+}
+
+QList<ChatMessage> toolConversation()
+{
+    ChatMessage call;
+    call.role = ChatMessage::Role::Assistant;
+    call.text = u"Calling."_s;
+    call.toolUses = {{u"toolu_1"_s, u"f"_s, uR"({"zeta":2.5,"alpha":{"y":1.0,"x":[3,null,true]}})"_s}};
+    ChatMessage answer;
+    answer.role = ChatMessage::Role::User;
+    answer.toolResults = {{u"toolu_1"_s, u"ok"_s, false}};
+    ChatMessage question;
+    question.text = u"Use f."_s;
+    return {question, call, answer};
+}
+
 // Texts that break code generated with careless quoting: each quoting and escaping rule of the
 // three languages, and characters that are easy to get wrong beyond JSON.
 void addSnippetRows()
@@ -302,6 +330,7 @@ void addSnippetRows()
         minimal.stream = stream;
         QTest::addRow("nothing optional, %s", mode) << minimal << conversationAround(u"hi"_s);
         QTest::addRow("no messages, %s", mode) << minimal << QList<ChatMessage>();
+        QTest::addRow("tools and a tool call, %s", mode) << withTools(stream) << toolConversation();
     }
 }
 
@@ -814,6 +843,40 @@ void TestCodeSnippets::typeScript_sendsTheBody()
     QCOMPARE(record.value(u"baseURL").toString(), Base.toString());
     QCOMPARE(record.value(u"apiKey").toString(), KeyFromEnvironment.toString());
     QCOMPARE(sentBody(record), parsed(CodeSnippets::requestBody(settings, messages)));
+}
+
+// Running a snippet only shows that it sends an equal body; this checks that it reads in the order
+// the chat sends it (the tools as the user wrote them, the call's input as the model did), and that
+// a float stays one.
+void TestCodeSnippets::snippets_keepTheBodysOrder_data()
+{
+    QTest::addColumn<QString>("snippet");
+    QTest::addRow("curl") << CodeSnippets::curl(Base, withTools(false), toolConversation());
+    QTest::addRow("python") << CodeSnippets::python(Base, withTools(false), toolConversation());
+    QTest::addRow("typescript") << CodeSnippets::typeScript(Base, withTools(false), toolConversation());
+}
+
+void TestCodeSnippets::snippets_keepTheBodysOrder()
+{
+    QFETCH(QString, snippet);
+    const auto inOrder = [&](const QStringList &words) {
+        qsizetype at = -1;
+        for (const QString &word : words) {
+            const qsizetype next = snippet.indexOf(word, at + 1);
+            if (next < 0) {
+                qWarning("%s is missing or out of order", qPrintable(word));
+                return false;
+            }
+            at = next;
+        }
+        return true;
+    };
+    // Keys are quoted in some languages and not in others; the values around them pin them down.
+    QVERIFY2(inOrder({u"model"_s,       u"max_tokens"_s, u"messages"_s, u"role"_s,  u"content"_s, u"\"tool_use\""_s,
+                      u"\"toolu_1\""_s, u"input"_s,      u"zeta"_s,     u"2.5"_s,   u"alpha"_s,   u"y"_s,
+                      u"1.0"_s,         u"x"_s,          u"tools"_s,    u"\"f\""_s, u"\"d\""_s,   u"input_schema"_s,
+                      u"zeta"_s,        u"default"_s,    u"1.0"_s,      u"alpha"_s, u"maximum"_s, u"tool_choice"_s}),
+             qPrintable(snippet));
 }
 
 void TestCodeSnippets::keyPolicy_readsTheEnvironment_data()

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
 #include "chatrequest.h"
 
-#include <QtCore/QJsonDocument>
-#include <QtCore/QJsonObject>
+#include "json/jsonparser.h"
+#include "json/jsonwriter.h"
+
 #include <QtCore/QSet>
 
 namespace Switchboard::Core::ChatRequest {
@@ -31,36 +32,78 @@ bool isSent(const ChatMessage &message)
     return !message.text.trimmed().isEmpty() || hasBlocks(message);
 }
 
-QJsonObject textBlock(const QString &text)
+// One content block, serialised, and whether it is a tool result (those lead a user turn).
+struct Block
 {
-    return {{u"type"_s, u"text"_s}, {u"text"_s, text}};
+    QByteArray json;
+    bool isToolResult = false;
+};
+
+// A turn on its way out: text alone stays a string, as most clients send it; anything else is blocks.
+struct Turn
+{
+    bool user = true;
+    bool isText = true;
+    QString text;
+    QList<Block> blocks;
+};
+
+QByteArray utf8(const QString &text)
+{
+    return text.toUtf8();
+}
+
+Block textBlock(const QString &text)
+{
+    QByteArray json;
+    JsonWriter(json).beginObject().field("type", "text").field("text", utf8(text)).endObject();
+    return {json, false};
+}
+
+// The call's input as the model wrote it; an input that is not a JSON object (a store edited by
+// hand) goes as an empty one, which the API accepts.
+QByteArray toolInput(const QString &inputJson)
+{
+    const QByteArray input = inputJson.toUtf8();
+    return Json::isObject(input) ? input : QByteArrayLiteral("{}");
 }
 
 // One turn's content blocks, in the order the API wants them: a user turn's tool results first,
 // then its images, then its text; an assistant's thinking (signed), then its text, then its calls.
 // Only calls in `keptUses` are sent, and results only for those in `answerable`.
-QJsonArray blocksOf(const ChatMessage &message, const QSet<QString> &keptUses, const QSet<QString> &answerable)
+QList<Block> blocksOf(const ChatMessage &message, const QSet<QString> &keptUses, const QSet<QString> &answerable)
 {
-    QJsonArray blocks;
+    QList<Block> blocks;
     if (isUser(message)) {
         for (const ChatToolResult &result : message.toolResults) {
             if (!answerable.contains(result.toolUseId)) {
                 continue;
             }
-            QJsonObject block{{u"type"_s, u"tool_result"_s}, {u"tool_use_id"_s, result.toolUseId}};
+            QByteArray json;
+            JsonWriter block(json);
+            block.beginObject().field("type", "tool_result").field("tool_use_id", utf8(result.toolUseId));
             if (!result.content.isEmpty()) {
-                block.insert(u"content"_s, result.content);
+                block.field("content", utf8(result.content));
             }
             if (result.isError) {
-                block.insert(u"is_error"_s, true);
+                block.field("is_error", true);
             }
-            blocks.append(block);
+            block.endObject();
+            blocks.append({json, true});
         }
         for (const ChatImage &image : message.images) {
-            blocks.append(QJsonObject{{u"type"_s, u"image"_s},
-                                      {u"source"_s, QJsonObject{{u"type"_s, u"base64"_s},
-                                                                {u"media_type"_s, image.mediaType},
-                                                                {u"data"_s, QString::fromLatin1(image.data)}}}});
+            QByteArray json;
+            JsonWriter(json)
+                .beginObject()
+                .field("type", "image")
+                .key("source")
+                .beginObject()
+                .field("type", "base64")
+                .field("media_type", utf8(image.mediaType))
+                .field("data", image.data)
+                .endObject()
+                .endObject();
+            blocks.append({json, false});
         }
         if (!message.text.trimmed().isEmpty()) {
             blocks.append(textBlock(message.text));
@@ -74,26 +117,53 @@ QJsonArray blocksOf(const ChatMessage &message, const QSet<QString> &keptUses, c
         sendsUses = sendsUses || keptUses.contains(use.id);
     }
     if (sendsUses && !message.thinking.isEmpty() && !message.thinkingSignature.isEmpty()) {
-        blocks.append(QJsonObject{{u"type"_s, u"thinking"_s},
-                                  {u"thinking"_s, message.thinking},
-                                  {u"signature"_s, message.thinkingSignature}});
+        QByteArray json;
+        JsonWriter(json)
+            .beginObject()
+            .field("type", "thinking")
+            .field("thinking", utf8(message.thinking))
+            .field("signature", utf8(message.thinkingSignature))
+            .endObject();
+        blocks.append({json, false});
     }
     if (!message.text.trimmed().isEmpty()) {
         blocks.append(textBlock(message.text));
     }
     for (const ChatToolUse &use : message.toolUses) {
         if (keptUses.contains(use.id)) {
-            const QJsonObject input = QJsonDocument::fromJson(use.inputJson.toUtf8()).object();
-            blocks.append(
-                QJsonObject{{u"type"_s, u"tool_use"_s}, {u"id"_s, use.id}, {u"name"_s, use.name}, {u"input"_s, input}});
+            QByteArray json;
+            JsonWriter(json)
+                .beginObject()
+                .field("type", "tool_use")
+                .field("id", utf8(use.id))
+                .field("name", utf8(use.name))
+                .key("input")
+                .raw(toolInput(use.inputJson))
+                .endObject();
+            blocks.append({json, false});
         }
     }
     return blocks;
 }
 
+void write(JsonWriter &out, const Turn &turn)
+{
+    out.beginObject().field("role", turn.user ? "user" : "assistant").key("content");
+    if (turn.isText) {
+        out.value(utf8(turn.text));
+    } else {
+        out.beginArray();
+        for (const Block &block : turn.blocks) {
+            out.raw(block.json);
+        }
+        out.endArray();
+    }
+    out.endObject();
+}
+
 } // namespace
 
-QJsonArray turns(const QList<ChatMessage> &messages)
+QByteArray turns(const QList<ChatMessage> &messages)
 {
     QList<ChatMessage> sent;
     for (const ChatMessage &message : messages) {
@@ -129,56 +199,54 @@ QJsonArray turns(const QList<ChatMessage> &messages)
         }
     }
 
-    QJsonArray turns;
-    QString pendingRole;
-    QJsonValue pendingContent;
-    const auto flush = [&] {
-        if (!pendingRole.isEmpty()) {
-            turns.append(QJsonObject{{u"role"_s, pendingRole}, {u"content"_s, pendingContent}});
-        }
-    };
+    QList<Turn> joined;
     for (qsizetype i = 0; i < sent.size(); ++i) {
         const ChatMessage &message = sent[i];
-        // A turn of text alone stays a string, as most clients send it.
-        const QJsonValue content =
-            hasBlocks(message) ? QJsonValue(blocksOf(message, keptUses[i], answerable[i])) : QJsonValue(message.text);
-        if (content.isArray() && content.toArray().isEmpty()) {
-            continue; // nothing of it is left to send (calls and answers that lost their partner)
+        Turn turn{isUser(message), !hasBlocks(message), message.text, {}};
+        if (!turn.isText) {
+            turn.blocks = blocksOf(message, keptUses[i], answerable[i]);
+            if (turn.blocks.isEmpty()) {
+                continue; // nothing of it is left to send (calls and answers that lost their partner)
+            }
         }
-        const QString role = isUser(message) ? u"user"_s : u"assistant"_s;
-        if (role != pendingRole) {
-            flush();
-            pendingRole = role;
-            pendingContent = content;
+        if (joined.isEmpty() || joined.last().user != turn.user) {
+            joined.append(turn);
             continue;
         }
         // Turns of one role next to each other (a question whose reply failed, then another) are
         // joined, so that the request keeps alternating.
-        if (pendingContent.isString() && content.isString()) {
-            pendingContent = QString(pendingContent.toString() + u"\n\n"_s + content.toString());
+        Turn &pending = joined.last();
+        if (pending.isText && turn.isText) {
+            pending.text += u"\n\n"_s + turn.text;
             continue;
         }
-        const auto asBlocks = [](const QJsonValue &value) {
-            return value.isString() ? QJsonArray{textBlock(value.toString())} : value.toArray();
-        };
-        QJsonArray joined = asBlocks(pendingContent);
-        const QJsonArray more = asBlocks(content);
-        for (const QJsonValue &block : more) {
+        if (pending.isText) {
+            pending.blocks = {textBlock(pending.text)};
+            pending.isText = false;
+        }
+        const QList<Block> more = turn.isText ? QList<Block>{textBlock(turn.text)} : turn.blocks;
+        for (const Block &block : more) {
             // Tool results lead a user turn, whichever of the joined messages held them.
-            if (block[u"type"_s].toString() == u"tool_result"_s) {
+            if (block.isToolResult) {
                 qsizetype at = 0;
-                while (at < joined.size() && joined[at][u"type"_s].toString() == u"tool_result"_s) {
+                while (at < pending.blocks.size() && pending.blocks[at].isToolResult) {
                     ++at;
                 }
-                joined.insert(at, block);
+                pending.blocks.insert(at, block);
             } else {
-                joined.append(block);
+                pending.blocks.append(block);
             }
         }
-        pendingContent = joined;
     }
-    flush();
-    return turns;
+
+    QByteArray out;
+    JsonWriter writer(out);
+    writer.beginArray();
+    for (const Turn &turn : joined) {
+        write(writer, turn);
+    }
+    writer.endArray();
+    return out;
 }
 
 } // namespace Switchboard::Core::ChatRequest

@@ -3,7 +3,7 @@
 
 #include "chatmessage.h"
 
-#include <QtCore/QJsonArray>
+#include <QtCore/QByteArray>
 #include <QtCore/QList>
 
 namespace Switchboard::Core {
@@ -13,7 +13,10 @@ namespace Switchboard::Core {
 // failed, then another question) are joined, so the request stays a valid alternation.
 namespace ChatRequest {
 
-QJsonArray turns(const QList<ChatMessage> &messages);
+// The array as compact JSON, keys in the order the API documents them. A tool call's input is sent
+// as the model wrote it (ChatToolUse::inputJson), not re-serialised: a local engine caches the
+// tokens it generated, and sorted keys or respelled numbers would make it read the turn again.
+QByteArray turns(const QList<ChatMessage> &messages);
 
 } // namespace ChatRequest
 

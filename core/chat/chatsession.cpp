@@ -6,11 +6,15 @@
 #include "codesnippets.h"
 #include "conversationlistmodel.h"
 #include "conversationstore.h"
+#include "json/jsonparser.h"
+#include "tooldefinitions.h"
 
 #include <QtCore/QJsonArray>
 #include <QtCore/QJsonDocument>
 #include <QtCore/QJsonObject>
 #include <QtCore/QTimerEvent>
+
+#include <string>
 
 namespace Switchboard::Core {
 
@@ -373,8 +377,9 @@ QString contentText(const QJsonValue &content)
 }
 
 // A captured turn as a message: text, and the blocks the playground keeps (base64 images, tool
-// calls and results, signed thinking); any other block is named in the text.
-ChatMessage importedMessage(const QJsonObject &turn)
+// calls and results, signed thinking); any other block is named in the text. `turn` is
+// messages[`index`] of `body`, which tool inputs are copied from as written.
+ChatMessage importedMessage(const QJsonObject &turn, const QByteArray &body, qsizetype index)
 {
     ChatMessage message;
     message.role =
@@ -386,16 +391,17 @@ ChatMessage importedMessage(const QJsonObject &turn)
     }
     QJsonArray rest;
     const QJsonArray blocks = content.toArray();
-    for (const QJsonValue &value : blocks) {
-        const QJsonObject block = value.toObject();
+    for (qsizetype b = 0; b < blocks.size(); ++b) {
+        const QJsonObject block = blocks[b].toObject();
         const QString type = block[u"type"_s].toString();
         const QJsonObject source = block[u"source"_s].toObject();
         if (type == u"image"_s && source[u"type"_s].toString() == u"base64"_s) {
             message.images.append({source[u"media_type"_s].toString(), source[u"data"_s].toString().toLatin1(), {}});
         } else if (type == u"tool_use"_s) {
-            message.toolUses.append(
-                {block[u"id"_s].toString(), block[u"name"_s].toString(),
-                 QString::fromUtf8(QJsonDocument(block[u"input"_s].toObject()).toJson(QJsonDocument::Compact))});
+            const QByteArray input =
+                Json::rawAt(body, "/messages/" + std::to_string(index) + "/content/" + std::to_string(b) + "/input");
+            message.toolUses.append({block[u"id"_s].toString(), block[u"name"_s].toString(),
+                                     Json::isObject(input) ? QString::fromUtf8(input) : u"{}"_s});
         } else if (type == u"tool_result"_s) {
             message.toolResults.append(
                 {block[u"tool_use_id"_s].toString(), contentText(block[u"content"_s]), block[u"is_error"_s].toBool()});
@@ -432,13 +438,13 @@ qint64 ChatSession::importRequest(const QByteArray &body)
         settings.stopSequences << stop.toString();
     }
     settings.stream = request[u"stream"_s].toBool();
-    const QJsonArray tools = request[u"tools"_s].toArray();
-    settings.toolsJson =
-        tools.isEmpty() ? QString() : QString::fromUtf8(QJsonDocument(tools).toJson(QJsonDocument::Indented));
-    settings.toolChoice =
-        request[u"tool_choice"_s].isObject()
-            ? QString::fromUtf8(QJsonDocument(request[u"tool_choice"_s].toObject()).toJson(QJsonDocument::Compact))
-            : QString();
+    // Tools and tool_choice as the request wrote them: their keys in order, their numbers as spelled.
+    settings.toolsJson = request[u"tools"_s].toArray().isEmpty()
+                             ? QString()
+                             : ToolDefinitions::pretty(QString::fromUtf8(Json::rawAt(body, "/tools")));
+    settings.toolChoice = request[u"tool_choice"_s].isObject()
+                              ? QString::fromUtf8(Json::minified(Json::rawAt(body, "/tool_choice")))
+                              : QString();
     const QJsonObject thinking = request[u"thinking"_s].toObject();
     settings.thinkingBudget = thinking[u"type"_s].toString() == u"enabled"_s
                                   ? std::optional(thinking[u"budget_tokens"_s].toInt())
@@ -451,8 +457,8 @@ qint64 ChatSession::importRequest(const QByteArray &body)
     if (id == 0) {
         return 0;
     }
-    for (const QJsonValue &value : turns) {
-        checkStore(m_store.appendMessage(id, importedMessage(value.toObject())) != 0);
+    for (qsizetype i = 0; i < turns.size(); ++i) {
+        checkStore(m_store.appendMessage(id, importedMessage(turns[i].toObject(), body, i)) != 0);
     }
     reloadConversations();
     openConversation(id);

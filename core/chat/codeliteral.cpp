@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "chat/codeliteral.h"
 
+#include "json/jsonparser.h"
+
 #include <QtCore/QJsonArray>
 
 #include <algorithm>
@@ -125,7 +127,114 @@ QString objectLiteral(const QJsonObject &object, Language language, int depth, b
     return container(items, oneLineIfFlat && flat, u'{', u'}', language, depth);
 }
 
+// A number of the DOM that was written with a fraction or an exponent: kept a float (1.0 stays 1.0,
+// not 1), so that Python sends it back as it was written.
+QString floatLiteral(double number, Language language)
+{
+    if (!std::isfinite(number)) {
+        return nullLiteral(language);
+    }
+    QString text = QString::number(number, 'g', QLocale::FloatingPointShortest);
+    if (!text.contains(u'.') && !text.contains(u'e')) {
+        text += u".0"_s;
+    }
+    return text;
+}
+
+QString text(std::string_view utf8)
+{
+    return QString::fromUtf8(utf8.data(), qsizetype(utf8.size()));
+}
+
+bool isContainer(simdjson::dom::element element)
+{
+    return element.is_array() || element.is_object();
+}
+
+// The walk of CodeLiteral::value() over a DOM, which keeps members in the order written.
+QString elementLiteral(simdjson::dom::element element, Language language, int depth, bool oneLineIfFlat)
+{
+    QStringList items;
+    bool flat = true;
+    simdjson::dom::array array;
+    simdjson::dom::object object;
+    std::int64_t integer = 0;
+    std::uint64_t unsignedInteger = 0;
+    double number = 0;
+    std::string_view string;
+    bool flag = false;
+    if (element.get(array) == simdjson::SUCCESS) {
+        for (const simdjson::dom::element item : array) {
+            items += elementLiteral(item, language, depth + 1, true);
+            flat = flat && !isContainer(item);
+        }
+        return container(items, flat, u'[', u']', language, depth);
+    }
+    if (element.get(object) == simdjson::SUCCESS) {
+        for (const simdjson::dom::key_value_pair field : object) {
+            items +=
+                keyLiteral(text(field.key), language) + u": " + elementLiteral(field.value, language, depth + 1, true);
+            flat = flat && !isContainer(field.value);
+        }
+        return container(items, oneLineIfFlat && flat, u'{', u'}', language, depth);
+    }
+    // Integers first: a DOM double is a number written with a fraction or an exponent.
+    if (element.is_int64() && element.get(integer) == simdjson::SUCCESS) {
+        return QString::number(integer);
+    }
+    if (element.is_uint64() && element.get(unsignedInteger) == simdjson::SUCCESS) {
+        return QString::number(unsignedInteger);
+    }
+    if (element.is_double() && element.get(number) == simdjson::SUCCESS) {
+        return floatLiteral(number, language);
+    }
+    if (element.get(string) == simdjson::SUCCESS) {
+        return CodeLiteral::string(text(string), language);
+    }
+    if (element.get(flag) == simdjson::SUCCESS) {
+        if (language == Language::Python) {
+            return flag ? u"True"_s : u"False"_s;
+        }
+        return flag ? u"true"_s : u"false"_s;
+    }
+    return nullLiteral(language);
+}
+
 } // namespace
+
+QString CodeLiteral::json(QByteArrayView json, Language language, int depth)
+{
+    JsonParser parser;
+    simdjson::dom::element root;
+    if (parser.parse(json).get(root) != simdjson::SUCCESS) {
+        return nullLiteral(language);
+    }
+    return elementLiteral(root, language, depth, true);
+}
+
+QString CodeLiteral::jsonObject(QByteArrayView json, Language language, int depth)
+{
+    JsonParser parser;
+    simdjson::dom::element root;
+    if (parser.parse(json).get(root) != simdjson::SUCCESS) {
+        return nullLiteral(language);
+    }
+    return elementLiteral(root, language, depth, false);
+}
+
+QList<std::pair<QString, QString>> CodeLiteral::jsonMembers(QByteArrayView json, Language language, int depth)
+{
+    QList<std::pair<QString, QString>> members;
+    JsonParser parser;
+    simdjson::dom::object object;
+    if (parser.parse(json).get_object().get(object) != simdjson::SUCCESS) {
+        return members;
+    }
+    for (const simdjson::dom::key_value_pair field : object) {
+        members.append({text(field.key), elementLiteral(field.value, language, depth, true)});
+    }
+    return members;
+}
 
 QString CodeLiteral::value(const QJsonValue &value, Language language, int depth)
 {

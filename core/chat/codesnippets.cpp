@@ -3,10 +3,9 @@
 
 #include "chat/chatrequest.h"
 #include "chat/codeliteral.h"
+#include "json/jsonparser.h"
+#include "json/jsonwriter.h"
 
-#include <QtCore/QJsonArray>
-#include <QtCore/QJsonDocument>
-#include <QtCore/QJsonObject>
 #include <QtCore/QStringList>
 
 #include <algorithm>
@@ -19,47 +18,69 @@ namespace {
 
 using Language = CodeLiteral::Language;
 
-QJsonObject requestObject(const ChatSettings &settings, const QList<ChatMessage> &messages)
+// The body in the order a person reads a Messages request, written as it goes: the tools and
+// tool_choice the user typed are spliced in as written (keys in their order, numbers as spelled),
+// which a QJsonObject, sorting its keys and respelling 1.0 as 1, would not keep.
+QByteArray writeBody(const ChatSettings &settings, const QList<ChatMessage> &messages)
 {
-    QJsonObject body;
-    body.insert(u"model"_s, settings.model);
-    body.insert(u"max_tokens"_s, settings.maxTokens);
+    QByteArray out;
+    JsonWriter body(out);
+    body.beginObject();
+    body.field("model", settings.model.toUtf8());
+    body.field("max_tokens", settings.maxTokens);
     if (!settings.system.isEmpty()) {
-        body.insert(u"system"_s, settings.system);
+        body.field("system", settings.system.toUtf8());
     }
-    body.insert(u"messages"_s, ChatRequest::turns(messages));
+    body.key("messages").raw(ChatRequest::turns(messages));
     if (settings.temperature) {
-        body.insert(u"temperature"_s, *settings.temperature);
+        body.field("temperature", *settings.temperature);
     }
     if (settings.topP) {
-        body.insert(u"top_p"_s, *settings.topP);
+        body.field("top_p", *settings.topP);
     }
     if (settings.topK) {
-        body.insert(u"top_k"_s, *settings.topK);
+        body.field("top_k", *settings.topK);
     }
     QStringList stopSequences = settings.stopSequences;
     stopSequences.removeAll(QString()); // an empty sequence would be refused, and can never match
     if (!stopSequences.isEmpty()) {
-        body.insert(u"stop_sequences"_s, QJsonArray::fromStringList(stopSequences));
+        body.key("stop_sequences").beginArray();
+        for (const QString &sequence : std::as_const(stopSequences)) {
+            body.value(sequence.toUtf8());
+        }
+        body.endArray();
     }
     if (settings.stream) {
-        body.insert(u"stream"_s, true);
+        body.field("stream", true);
     }
     // The panel only commits tools that parse; a store edited by hand could still hold others, and
     // those are left out rather than sent as something the user did not write.
-    const QJsonArray tools = QJsonDocument::fromJson(settings.toolsJson.toUtf8()).array();
-    if (!tools.isEmpty()) {
-        body.insert(u"tools"_s, tools);
-        const QJsonObject choice = QJsonDocument::fromJson(settings.toolChoice.toUtf8()).object();
-        if (!choice.isEmpty()) {
-            body.insert(u"tool_choice"_s, choice);
+    const QByteArray tools = Json::minified(settings.toolsJson.toUtf8());
+    if (tools.startsWith('[') && tools != "[]") {
+        body.key("tools").raw(tools);
+        const QByteArray choice = Json::minified(settings.toolChoice.toUtf8());
+        if (choice.startsWith('{') && choice != "{}") {
+            body.key("tool_choice").raw(choice);
         }
     }
     if (settings.thinkingBudget) {
-        body.insert(u"thinking"_s,
-                    QJsonObject{{u"type"_s, u"enabled"_s}, {u"budget_tokens"_s, *settings.thinkingBudget}});
+        body.key("thinking")
+            .beginObject()
+            .field("type", "enabled")
+            .field("budget_tokens", *settings.thinkingBudget)
+            .endObject();
     }
-    return body;
+    body.endObject();
+    return out;
+}
+
+// The body without "stream": messages.stream() sets it, and messages.create() is the
+// non-streaming call.
+QByteArray sdkParameters(const ChatSettings &settings, const QList<ChatMessage> &messages)
+{
+    ChatSettings parameters = settings;
+    parameters.stream = false;
+    return writeBody(parameters, messages);
 }
 
 QString normalisedBase(QStringView baseUrl)
@@ -91,12 +112,13 @@ QString shellWord(QStringView text)
 
 QByteArray CodeSnippets::requestBody(const ChatSettings &settings, const QList<ChatMessage> &messages)
 {
-    return QJsonDocument(requestObject(settings, messages)).toJson(QJsonDocument::Compact);
+    return writeBody(settings, messages);
 }
 
 QString CodeSnippets::curl(QStringView baseUrl, const ChatSettings &settings, const QList<ChatMessage> &messages)
 {
-    const QJsonObject body = requestObject(settings, messages);
+    // The snippets are rendered from the body itself, in its order, so they say what the chat sends.
+    const QByteArray body = writeBody(settings, messages);
     // -N: print events as they arrive instead of when curl's buffer fills.
     return u"curl "_s + (settings.stream ? u"-N "_s : QString()) +
            shellWord(QString(normalisedBase(baseUrl) + u"/v1/messages")) +
@@ -105,19 +127,16 @@ QString CodeSnippets::curl(QStringView baseUrl, const ChatSettings &settings, co
            u"    -H \"anthropic-version: 2023-06-01\" \\\n"
            u"    -H \"x-api-key: $ANTHROPIC_API_KEY\" \\\n"
            u"    --data " +
-           singleQuoted(CodeLiteral::object(body, Language::Json)) + u'\n';
+           singleQuoted(CodeLiteral::jsonObject(body, Language::Json)) + u'\n';
 }
 
 QString CodeSnippets::python(QStringView baseUrl, const ChatSettings &settings, const QList<ChatMessage> &messages,
                              KeyPolicy policy)
 {
-    QJsonObject body = requestObject(settings, messages);
-    body.remove(u"stream"_s); // messages.stream() sets it, and messages.create() is the non-streaming call
-
     QString arguments;
-    for (const QString &key : CodeLiteral::keys(body)) {
-        arguments += CodeLiteral::indentation(Language::Python, 1) + key + u'=' +
-                     CodeLiteral::value(body.value(key), Language::Python, 1) + u",\n";
+    for (const auto &[key, literal] :
+         CodeLiteral::jsonMembers(sdkParameters(settings, messages), Language::Python, 1)) {
+        arguments += CodeLiteral::indentation(Language::Python, 1) + key + u'=' + literal + u",\n";
     }
 
     QString out = u"import os\n"
@@ -147,9 +166,7 @@ QString CodeSnippets::python(QStringView baseUrl, const ChatSettings &settings, 
 QString CodeSnippets::typeScript(QStringView baseUrl, const ChatSettings &settings, const QList<ChatMessage> &messages,
                                  KeyPolicy policy)
 {
-    QJsonObject body = requestObject(settings, messages);
-    body.remove(u"stream"_s); // as in python()
-    const QString parameters = CodeLiteral::object(body, Language::JavaScript);
+    const QString parameters = CodeLiteral::jsonObject(sdkParameters(settings, messages), Language::JavaScript);
 
     QString out = u"import Anthropic from \"@anthropic-ai/sdk\";\n"
                   u"\n"

@@ -1,12 +1,16 @@
 // SPDX-License-Identifier: MIT
 #include "messagesclient.h"
 
+#include "json/jsonparser.h"
+
 #include <QtCore/QJsonArray>
 #include <QtCore/QJsonDocument>
 #include <QtCore/QJsonObject>
 #include <QtNetwork/QNetworkAccessManager>
 #include <QtNetwork/QNetworkReply>
 #include <QtNetwork/QNetworkRequest>
+
+#include <string>
 
 namespace Switchboard::Core {
 
@@ -47,6 +51,15 @@ QString typeForStatus(int status)
     default:
         return status >= 500 ? u"api_error"_s : u"invalid_request_error"_s;
     }
+}
+
+// A tool call's input as the server wrote it, from `json` at `pointer`: re-serialising it would
+// sort its keys and respell its numbers, and it is sent back in the next request, where a local
+// engine expects the tokens it generated. Anything but an object counts as no input.
+QString toolInputAt(const QByteArray &json, const std::string &pointer)
+{
+    const QByteArray input = Json::rawAt(json, pointer);
+    return Json::isObject(input) ? QString::fromUtf8(input) : u"{}"_s;
 }
 
 } // namespace
@@ -177,9 +190,8 @@ void MessagesClient::onEvent(const SseEvent &event)
             PendingBlock pending{kind, block["id"_L1].toString(), block["name"_L1].toString(), {}, {}, false};
             // The input usually starts as {} and arrives in input_json_delta pieces; a server may
             // also send it whole here.
-            const QJsonObject input = block["input"_L1].toObject();
-            if (!input.isEmpty()) {
-                pending.json = QString::fromUtf8(QJsonDocument(input).toJson(QJsonDocument::Compact));
+            if (!block["input"_L1].toObject().isEmpty()) {
+                pending.json = toolInputAt(event.data, "/content_block/input");
             }
             m_blocks.insert(index, pending);
             Q_EMIT toolUseStarted(pending.id, pending.name);
@@ -249,11 +261,11 @@ void MessagesClient::applyUsage(const QJsonObject &usage)
     }
 }
 
-void MessagesClient::applyMessage(const QJsonObject &message)
+void MessagesClient::applyMessage(const QByteArray &body, const QJsonObject &message)
 {
     const QJsonArray content = message["content"_L1].toArray();
-    for (const QJsonValue &value : content) {
-        const QJsonObject block = value.toObject();
+    for (qsizetype i = 0; i < content.size(); ++i) {
+        const QJsonObject block = content[i].toObject();
         const QString type = block["type"_L1].toString();
         if (type == "text"_L1) {
             noteFirstToken();
@@ -269,9 +281,7 @@ void MessagesClient::applyMessage(const QJsonObject &message)
             const QString id = block["id"_L1].toString();
             const QString name = block["name"_L1].toString();
             Q_EMIT toolUseStarted(id, name);
-            Q_EMIT toolUseFinished(
-                id, name,
-                QString::fromUtf8(QJsonDocument(block["input"_L1].toObject()).toJson(QJsonDocument::Compact)));
+            Q_EMIT toolUseFinished(id, name, toolInputAt(body, "/content/" + std::to_string(i) + "/input"));
         }
     }
     m_stats.stopReason = message["stop_reason"_L1].toString();
@@ -308,7 +318,7 @@ void MessagesClient::onFinished()
             fail(u"api_error"_s, tr("The answer was not a message: %1").arg(QString::fromUtf8(m_errorBody.left(200))));
             return;
         }
-        applyMessage(message);
+        applyMessage(m_errorBody, message);
         m_sawStop = true;
     }
     if (!m_sawStop) {

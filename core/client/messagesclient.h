@@ -65,7 +65,8 @@ private:
     void onReadyRead();
     void onFinished();
     void onEvent(const SseEvent &event);
-    void applyMessage(const QJsonObject &message);
+    // `message` is `body` parsed; tool inputs are taken from `body` as written.
+    void applyMessage(const QByteArray &body, const QJsonObject &message);
     void applyUsage(const QJsonObject &usage);
     void finishBlock(int index);
     void noteFirstToken();

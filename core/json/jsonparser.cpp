@@ -84,6 +84,86 @@ QByteArray stringAt(simdjson::dom::object object, std::string_view key)
     return toBytes(text);
 }
 
+QByteArray minified(QByteArrayView json)
+{
+    JsonParser parser;
+    if (parser.parse(json).error() != simdjson::SUCCESS) {
+        return {};
+    }
+    // Valid JSON, so a byte outside a string is either whitespace or part of a token.
+    QByteArray out;
+    out.reserve(json.size());
+    bool inString = false;
+    bool escaped = false;
+    for (const char c : json) {
+        if (inString) {
+            if (escaped) {
+                escaped = false;
+            } else if (c == '\\') {
+                escaped = true;
+            } else if (c == '"') {
+                inString = false;
+            }
+        } else if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+            continue;
+        } else if (c == '"') {
+            inString = true;
+        }
+        out.append(c);
+    }
+    return out;
+}
+
+bool isObject(QByteArrayView json)
+{
+    JsonParser parser;
+    simdjson::dom::object object;
+    return parser.parse(json).get_object().get(object) == simdjson::SUCCESS;
+}
+
+QByteArray rawAt(QByteArrayView json, std::string_view pointer)
+{
+    {
+        // The on-demand parser below only checks what it reads; check the whole text first.
+        JsonParser validator;
+        if (validator.parse(json).error() != simdjson::SUCCESS) {
+            return {};
+        }
+    }
+    // The DOM keeps no source text, so the value's own bytes come from an on-demand walk.
+    simdjson::ondemand::parser parser;
+    const simdjson::padded_string padded(json.data(), std::size_t(json.size()));
+    simdjson::ondemand::document document;
+    simdjson::ondemand::value value;
+    simdjson::ondemand::json_type type;
+    if (parser.iterate(padded).get(document) != simdjson::SUCCESS ||
+        document.at_pointer(pointer).get(value) != simdjson::SUCCESS || value.type().get(type) != simdjson::SUCCESS) {
+        return {};
+    }
+    std::string_view text;
+    simdjson::error_code error = simdjson::SUCCESS;
+    if (type == simdjson::ondemand::json_type::object) {
+        simdjson::ondemand::object object;
+        error = value.get_object().get(object);
+        if (error == simdjson::SUCCESS) {
+            error = object.raw_json().get(text);
+        }
+    } else if (type == simdjson::ondemand::json_type::array) {
+        simdjson::ondemand::array array;
+        error = value.get_array().get(array);
+        if (error == simdjson::SUCCESS) {
+            error = array.raw_json().get(text);
+        }
+    } else {
+        text = value.raw_json_token(); // a scalar, with the whitespace after it
+        while (!text.empty() &&
+               (text.back() == ' ' || text.back() == '\t' || text.back() == '\n' || text.back() == '\r')) {
+            text.remove_suffix(1);
+        }
+    }
+    return error == simdjson::SUCCESS ? toBytes(text) : QByteArray();
+}
+
 QByteArray withStringField(QByteArrayView json, std::string_view key, QByteArrayView value)
 {
     JsonParser parser;

@@ -50,6 +50,18 @@ simdjson::simdjson_result<simdjson::dom::element> lastAt(simdjson::dom::object o
 // The string at `key` (the last one, see lastAt), or an empty array when absent or not a string.
 QByteArray stringAt(simdjson::dom::object object, std::string_view key);
 
+// `json` without the whitespace between its tokens, every other byte as written: keys in their
+// order, numbers as spelled (1.0 stays 1.0 and 1e2 stays 1e2, where QJsonDocument writes 1 and 100)
+// and strings with their escapes. Empty when `json` is not one valid JSON value.
+QByteArray minified(QByteArrayView json);
+
+// Whether `json` is one valid JSON object.
+bool isObject(QByteArrayView json);
+
+// The text of the value at `pointer` (RFC 6901: "/content/0/input") in `json`, exactly as written
+// there; empty when `json` is not valid JSON or holds nothing at `pointer`.
+QByteArray rawAt(QByteArrayView json, std::string_view pointer);
+
 // `json` (an object) with the top-level string `key` set to `value`; other members keep their order.
 // Returns an empty array if `json` is not an object.
 QByteArray withStringField(QByteArrayView json, std::string_view key, QByteArrayView value);

@@ -4,6 +4,8 @@
 #include "chat/conversationlistmodel.h"
 #include "chat/conversationstore.h"
 #include "client/messagesclient.h"
+#include "fakebackend.h"
+#include "json/jsonwriter.h"
 #include "testgateway.h"
 #include "traffic/trafficlog.h"
 
@@ -50,6 +52,9 @@ private Q_SLOTS:
     void imageTurn_isAcknowledged();
     void thinking_arrivesWithItsSignature();
     void importRequest_keepsBlocksToolsAndThinking();
+    void toolInput_isSentBackAsTheModelWroteIt_data();
+    void toolInput_isSentBackAsTheModelWroteIt();
+    void importRequest_keepsToolsAndInputsAsWritten();
 
 private:
     void startSession(double tokensPerSecond = 0);
@@ -540,6 +545,123 @@ void TestChatSession::importRequest_keepsBlocksToolsAndThinking()
     // And it is sent back as it came in.
     const QJsonArray resent = QJsonDocument::fromJson(m_session->requestBody()).object()[u"messages"_s].toArray();
     QCOMPARE(resent, QJsonDocument::fromJson(body).object()[u"messages"_s].toArray());
+}
+
+namespace {
+
+// Keys out of alphabetical order, a nested object, and numbers QJsonDocument would respell (1.0 as
+// 1, 1e2 as 100, -0.0 as 0): a local engine caches the tokens it generated, so the next request
+// must carry them unchanged.
+const QByteArray ModelInput = R"({"zeta":1.0,"alpha":{"y":1e2,"x":0.1,"w":-0.0},"mid":"caf\u00e9"})";
+
+QByteArray toolUseStream(const QList<QByteArray> &fragments, const QByteArray &inputAtStart)
+{
+    QByteArray sse =
+        "event: message_start\ndata: "
+        R"({"type":"message_start","message":{"id":"msg_1","type":"message","role":"assistant","model":"m",)"
+        R"("content":[],"stop_reason":null,"usage":{"input_tokens":5,"output_tokens":0}}})"
+        "\n\n"
+        "event: content_block_start\ndata: "
+        R"({"type":"content_block_start","index":0,"content_block":{"type":"tool_use","id":"toolu_a","name":"f","input":)" +
+        inputAtStart + "}}\n\n";
+    for (const QByteArray &fragment : fragments) {
+        QByteArray escaped;
+        Core::JsonWriter::appendString(escaped, fragment);
+        sse += "event: content_block_delta\ndata: "
+               R"({"type":"content_block_delta","index":0,"delta":{"type":"input_json_delta","partial_json":)" +
+               escaped + "}}\n\n";
+    }
+    sse +=
+        "event: content_block_stop\ndata: {\"type\":\"content_block_stop\",\"index\":0}\n\n"
+        "event: message_delta\ndata: "
+        R"({"type":"message_delta","delta":{"stop_reason":"tool_use","stop_sequence":null},"usage":{"output_tokens":9}})"
+        "\n\n"
+        "event: message_stop\ndata: {\"type\":\"message_stop\"}\n\n";
+    return sse;
+}
+
+} // namespace
+
+void TestChatSession::toolInput_isSentBackAsTheModelWroteIt_data()
+{
+    QTest::addColumn<bool>("stream");
+    QTest::addColumn<QByteArray>("answer"); // the first reply: a call with ModelInput
+
+    QTest::newRow("streamed in fragments")
+        << true
+        << toolUseStream({R"({"zeta":1.0,"alpha":{"y")", R"(:1e2,"x":0.1,"w")", R"(:-0.0},"mid":"caf\u00e9"})"}, "{}");
+    QTest::newRow("whole at the block's start") << true << toolUseStream({}, ModelInput);
+    QTest::newRow("JSON answer") << false
+                                 << QByteArray(R"({"id":"msg_1","type":"message","role":"assistant","model":"m",)"
+                                               R"("content":[{"type":"text","text":"Calling."},)"
+                                               R"({"type":"tool_use","id":"toolu_a","name":"f","input":)" +
+                                               ModelInput +
+                                               R"(}],"stop_reason":"tool_use","stop_sequence":null,)"
+                                               R"("usage":{"input_tokens":5,"output_tokens":9}})");
+}
+
+void TestChatSession::toolInput_isSentBackAsTheModelWroteIt()
+{
+    QFETCH(bool, stream);
+    QFETCH(QByteArray, answer);
+    // The playground against an Anthropic server that answers with a call, then with text.
+    FakeBackend server;
+    QVERIFY(server.start() != 0);
+    server.on("/v1/messages", [&](const CapturedRequest &) {
+        if (server.requests().size() == 1) {
+            return stream ? FakeResponse::eventStream(answer) : FakeResponse::json(answer);
+        }
+        return FakeResponse::json(
+            R"({"id":"msg_2","type":"message","role":"assistant","model":"m","content":[{"type":"text","text":"ok"}],)"
+            R"("stop_reason":"end_turn","stop_sequence":null,"usage":{"input_tokens":5,"output_tokens":1}})");
+    });
+    m_store = std::make_unique<Core::ConversationStore>();
+    QVERIFY(m_store->open(m_dir->filePath(u"conversations.sqlite"_s)));
+    m_client = std::make_unique<Core::MessagesClient>();
+    m_client->setBaseUrl(QUrl(QString::fromLatin1(server.baseUrl())));
+    m_session = std::make_unique<Core::ChatSession>(*m_store, *m_client);
+    Core::ChatSettings defaults;
+    defaults.model = u"m"_s;
+    defaults.stream = stream;
+    defaults.toolsJson = uR"([{"name":"f","input_schema":{"type":"object"}}])"_s;
+    m_session->restore(defaults);
+
+    QVERIFY(m_session->send(u"Call f."_s));
+    waitIdle();
+    const ChatMessage call = m_session->messages()->messages().last();
+    QCOMPARE(call.state, ChatMessage::State::Complete);
+    QCOMPARE(call.toolUses.size(), 1);
+    QCOMPARE(call.toolUses[0].inputJson.toUtf8(), ModelInput);
+    QCOMPARE(m_store->messages(m_session->currentConversation()).last().toolUses.value(0).inputJson.toUtf8(),
+             ModelInput);
+
+    QVERIFY(m_session->answerToolUses({{u"toolu_a"_s, u"done"_s, false}}));
+    waitIdle();
+    QCOMPARE(server.requests().size(), 2);
+    const QByteArray resent = server.requests().last().body;
+    QVERIFY2(resent.contains(QByteArray(R"({"type":"tool_use","id":"toolu_a","name":"f","input":)" + ModelInput + "}")),
+             resent.constData());
+}
+
+// A captured request's tools, tool_choice and tool inputs come back in the next request as they
+// were written, not re-sorted.
+void TestChatSession::importRequest_keepsToolsAndInputsAsWritten()
+{
+    startSession();
+    const QByteArray tools =
+        R"([{"name":"f","description":"d","input_schema":{"type":"object","properties":{"zeta":{"type":"number","default":1.0},"alpha":{"type":"integer","maximum":1e2}}}}])";
+    const QByteArray choice = R"({"type":"tool","name":"f","disable_parallel_tool_use":true})";
+    const QByteArray body = R"({"model":"m","max_tokens":64,"tools":)" + tools + R"(,"tool_choice":)" + choice +
+                            R"(,"messages":[{"role":"user","content":"go"},)"
+                            R"({"role":"assistant","content":[{"type":"tool_use","id":"toolu_1","name":"f","input":)" +
+                            ModelInput + R"(}]}]})";
+    QVERIFY(m_session->importRequest(body) != 0);
+    QCOMPARE(m_session->settings().toolChoice.toUtf8(), choice);
+    QCOMPARE(m_session->messages()->messages().last().toolUses.value(0).inputJson.toUtf8(), ModelInput);
+    const QByteArray resent = m_session->requestBody();
+    QVERIFY2(resent.contains(QByteArray(R"("tools":)" + tools)), resent.constData());
+    QVERIFY2(resent.contains(QByteArray(R"("tool_choice":)" + choice)), resent.constData());
+    QVERIFY2(resent.contains(QByteArray(R"("input":)" + ModelInput)), resent.constData());
 }
 
 QTEST_GUILESS_MAIN(TestChatSession)

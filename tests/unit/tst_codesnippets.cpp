@@ -38,6 +38,10 @@ private Q_SLOTS:
     void requestBody_sendsOnlyRoleAndTextOfRealTurns();
     void requestBody_sendsContentBlocks();
     void requestBody_dropsUnansweredToolCalls();
+    void requestBody_keepsToolsAsWritten_data();
+    void requestBody_keepsToolsAsWritten();
+    void requestBody_sendsToolInputAsWritten_data();
+    void requestBody_sendsToolInputAsWritten();
     void temperature_unsetIsNotZero();
     void invisibleCharacters_areWrittenAsEscapes();
     void curl_sendsTheBody_data();
@@ -46,6 +50,8 @@ private Q_SLOTS:
     void python_sendsTheBody();
     void typeScript_sendsTheBody_data();
     void typeScript_sendsTheBody();
+    void snippets_keepTheBodysOrder_data();
+    void snippets_keepTheBodysOrder();
     void keyPolicy_readsTheEnvironment_data();
     void keyPolicy_readsTheEnvironment();
     void baseUrl_isNormalisedAndQuoted();
@@ -259,6 +265,32 @@ QJsonObject runJavaScript(const QString &snippet, const QString &key)
     return record.open(QIODevice::ReadOnly) ? parsed(record.readAll()) : QJsonObject();
 }
 
+// Tools and a call whose keys are out of alphabetical order, nested, with floats written as such.
+ChatSettings withTools(bool stream)
+{
+    ChatSettings settings;
+    settings.model = u"m"_s;
+    settings.stream = stream;
+    settings.toolsJson = uR"([{"name":"f","description":"d","input_schema":{"type":"object","properties":{)"
+                         uR"("zeta":{"type":"number","default":1.0},"alpha":{"type":"integer","maximum":1e2}}}}])"_s;
+    settings.toolChoice = uR"({"type":"tool","name":"f"})"_s;
+    return settings;
+}
+
+QList<ChatMessage> toolConversation()
+{
+    ChatMessage call;
+    call.role = ChatMessage::Role::Assistant;
+    call.text = u"Calling."_s;
+    call.toolUses = {{u"toolu_1"_s, u"f"_s, uR"({"zeta":2.5,"alpha":{"y":1.0,"x":[3,null,true]}})"_s}};
+    ChatMessage answer;
+    answer.role = ChatMessage::Role::User;
+    answer.toolResults = {{u"toolu_1"_s, u"ok"_s, false}};
+    ChatMessage question;
+    question.text = u"Use f."_s;
+    return {question, call, answer};
+}
+
 // Texts that break code generated with careless quoting: each quoting and escaping rule of the
 // three languages, and characters that are easy to get wrong beyond JSON.
 void addSnippetRows()
@@ -298,6 +330,7 @@ void addSnippetRows()
         minimal.stream = stream;
         QTest::addRow("nothing optional, %s", mode) << minimal << conversationAround(u"hi"_s);
         QTest::addRow("no messages, %s", mode) << minimal << QList<ChatMessage>();
+        QTest::addRow("tools and a tool call, %s", mode) << withTools(stream) << toolConversation();
     }
 }
 
@@ -424,27 +457,25 @@ void TestCodeSnippets::requestBody_hasExactlyTheSetFields_data()
     QTest::addColumn<ChatSettings>("settings");
     QTest::addColumn<QByteArray>("expected");
 
-    const QByteArray messages = R"("messages":[{"content":"hi","role":"user"}])";
+    const QByteArray start = R"({"model":"m","max_tokens":1024,)";
+    const QByteArray messages = R"("messages":[{"role":"user","content":"hi"}])";
     ChatSettings settings;
     settings.model = u"m"_s;
-    QTest::addRow("defaults") << settings
-                              << QByteArray(R"({"max_tokens":1024,)" + messages + R"(,"model":"m","stream":true})");
+    QTest::addRow("defaults") << settings << QByteArray(start + messages + R"(,"stream":true})");
     settings.stream = false;
-    QTest::addRow("not streaming") << settings << QByteArray(R"({"max_tokens":1024,)" + messages + R"(,"model":"m"})");
+    QTest::addRow("not streaming") << settings << QByteArray(start + messages + "}");
     settings.system = QString();
     settings.stopSequences = {};
-    QTest::addRow("empty system and stop sequences")
-        << settings << QByteArray(R"({"max_tokens":1024,)" + messages + R"(,"model":"m"})");
+    QTest::addRow("empty system and stop sequences") << settings << QByteArray(start + messages + "}");
     settings.stopSequences = {QString(), u"END"_s};
     QTest::addRow("empty stop sequence dropped")
-        << settings << QByteArray(R"({"max_tokens":1024,)" + messages + R"(,"model":"m","stop_sequences":["END"]})");
+        << settings << QByteArray(start + messages + R"(,"stop_sequences":["END"]})");
     settings.stopSequences = {};
     settings.temperature = 0.0;
     settings.topP = 0.0;
     settings.topK = 0;
     QTest::addRow("zeros are values") << settings
-                                      << QByteArray(R"({"max_tokens":1024,)" + messages +
-                                                    R"(,"model":"m","temperature":0,"top_k":0,"top_p":0})");
+                                      << QByteArray(start + messages + R"(,"temperature":0,"top_p":0,"top_k":0})");
     settings.system = u"sys"_s;
     settings.temperature = 0.7;
     settings.topP = 0.95;
@@ -453,47 +484,46 @@ void TestCodeSnippets::requestBody_hasExactlyTheSetFields_data()
     settings.stopSequences = {u"a"_s, u"b"_s};
     settings.stream = true;
     QTest::addRow("everything") << settings
-                                << QByteArray(R"({"max_tokens":1,)" + messages +
-                                              R"(,"model":"m","stop_sequences":["a","b"],"stream":true,"system":"sys",)"
-                                              R"("temperature":0.7,"top_k":40,"top_p":0.95})");
+                                << QByteArray(R"({"model":"m","max_tokens":1,"system":"sys",)" + messages +
+                                              R"(,"temperature":0.7,"top_p":0.95,"top_k":40,)"
+                                              R"("stop_sequences":["a","b"],"stream":true})");
 
     ChatSettings tools;
     tools.model = u"m"_s;
     tools.stream = false;
     tools.toolsJson = uR"([{"name":"f","input_schema":{"type":"object"}}])"_s;
     QTest::addRow("tools") << tools
-                           << QByteArray(R"({"max_tokens":1024,)" + messages +
-                                         R"(,"model":"m","tools":[{"input_schema":{"type":"object"},"name":"f"}]})");
+                           << QByteArray(start + messages +
+                                         R"(,"tools":[{"name":"f","input_schema":{"type":"object"}}]})");
     tools.toolChoice = uR"({"type":"tool","name":"f"})"_s;
-    QTest::addRow("tools and tool_choice") << tools
-                                           << QByteArray(R"({"max_tokens":1024,)" + messages +
-                                                         R"(,"model":"m","tool_choice":{"name":"f","type":"tool"},)"
-                                                         R"("tools":[{"input_schema":{"type":"object"},"name":"f"}]})");
+    QTest::addRow("tools and tool_choice")
+        << tools
+        << QByteArray(
+               start + messages +
+               R"(,"tools":[{"name":"f","input_schema":{"type":"object"}}],"tool_choice":{"type":"tool","name":"f"}})");
     ChatSettings choiceOnly;
     choiceOnly.model = u"m"_s;
     choiceOnly.stream = false;
     choiceOnly.toolChoice = uR"({"type":"any"})"_s;
-    QTest::addRow("tool_choice without tools is not sent")
-        << choiceOnly << QByteArray(R"({"max_tokens":1024,)" + messages + R"(,"model":"m"})");
+    QTest::addRow("tool_choice without tools is not sent") << choiceOnly << QByteArray(start + messages + "}");
     ChatSettings broken = choiceOnly;
     broken.toolsJson = u"[{"_s;
-    QTest::addRow("unparsable tools are not sent")
-        << broken << QByteArray(R"({"max_tokens":1024,)" + messages + R"(,"model":"m"})");
+    QTest::addRow("unparsable tools are not sent") << broken << QByteArray(start + messages + "}");
     ChatSettings thinking;
     thinking.model = u"m"_s;
     thinking.stream = false;
     thinking.maxTokens = 4096;
     thinking.thinkingBudget = 2048;
     QTest::addRow("thinking") << thinking
-                              << QByteArray(R"({"max_tokens":4096,)" + messages +
-                                            R"(,"model":"m","thinking":{"budget_tokens":2048,"type":"enabled"}})");
+                              << QByteArray(R"({"model":"m","max_tokens":4096,)" + messages +
+                                            R"(,"thinking":{"type":"enabled","budget_tokens":2048}})");
 }
 
 void TestCodeSnippets::requestBody_hasExactlyTheSetFields()
 {
     QFETCH(ChatSettings, settings);
     QFETCH(QByteArray, expected);
-    // Byte for byte: compact, and QJsonDocument's key order.
+    // Byte for byte: compact, in the order a person reads a request.
     QCOMPARE(CodeSnippets::requestBody(settings, {turn(ChatMessage::Role::User, u"hi"_s)}), expected);
 }
 
@@ -592,6 +622,98 @@ void TestCodeSnippets::requestBody_dropsUnansweredToolCalls()
         {"role":"assistant","content":[{"type":"tool_use","id":"toolu_3","name":"f","input":{"x":1}}]}])")
                                     .array();
     QCOMPARE(sent, expected);
+}
+
+// What the user typed in the tools editor reaches the model as typed: QJsonDocument would sort the
+// properties (a model reads them in order) and respell numbers. Only whitespace goes.
+void TestCodeSnippets::requestBody_keepsToolsAsWritten_data()
+{
+    QTest::addColumn<QString>("tools");
+    QTest::addColumn<QString>("toolChoice");
+    QTest::addColumn<QByteArray>("expected"); // what follows "tools": in the body
+
+    QTest::addRow("properties in the order written")
+        << uR"([{"name":"f","description":"d","input_schema":{"type":"object",)"
+           uR"("properties":{"zeta":{"type":"string"},"alpha":{"type":"string"}},"required":["zeta","alpha"]}}])"_s
+        << QString()
+        << QByteArray(
+               R"([{"name":"f","description":"d","input_schema":{"type":"object",)"
+               R"("properties":{"zeta":{"type":"string"},"alpha":{"type":"string"}},"required":["zeta","alpha"]}}])"
+               "}");
+    QTest::addRow("nested object and numbers as spelled")
+        << uR"([{"name":"g","input_schema":{"type":"object","properties":{"box":{"type":"object",)"
+           uR"("properties":{"w":{"type":"number","default":1.0},"h":{"type":"integer","maximum":1e2},)"
+           uR"("d":{"type":"number","multipleOf":0.1}}}}}}])"_s
+        << QString()
+        << QByteArray(R"([{"name":"g","input_schema":{"type":"object","properties":{"box":{"type":"object",)"
+                      R"("properties":{"w":{"type":"number","default":1.0},"h":{"type":"integer","maximum":1e2},)"
+                      R"("d":{"type":"number","multipleOf":0.1}}}}}}])"
+                      "}");
+    QTest::addRow("indented in the editor, other keys and escapes kept")
+        << uR"([
+  {
+    "type": "custom",
+    "name": "h",
+    "input_schema": {"type": "object"},
+    "description": "caf\u00e9 \"x\"",
+    "cache_control": {"type": "ephemeral"}
+  }
+]
+)"_s << QString()
+        << QByteArray(R"([{"type":"custom","name":"h","input_schema":{"type":"object"},)"
+                      R"("description":"caf\u00e9 \"x\"","cache_control":{"type":"ephemeral"}}])"
+                      "}");
+    QTest::addRow("tool_choice in the order written")
+        << uR"([{"name":"f","input_schema":{"type":"object"}}])"_s
+        << uR"({ "type": "tool", "name": "f", "disable_parallel_tool_use": true })"_s
+        << QByteArray(R"([{"name":"f","input_schema":{"type":"object"}}],)"
+                      R"("tool_choice":{"type":"tool","name":"f","disable_parallel_tool_use":true}})");
+}
+
+void TestCodeSnippets::requestBody_keepsToolsAsWritten()
+{
+    QFETCH(QString, tools);
+    QFETCH(QString, toolChoice);
+    QFETCH(QByteArray, expected);
+    ChatSettings settings;
+    settings.model = u"m"_s;
+    settings.toolsJson = tools;
+    settings.toolChoice = toolChoice;
+    const QByteArray body = CodeSnippets::requestBody(settings, {turn(ChatMessage::Role::User, u"hi"_s)});
+    QVERIFY2(body.endsWith(QByteArray(R"("tools":)" + expected)), body.constData());
+}
+
+// A tool call goes back with its input as the model wrote it: a local engine caches the tokens it
+// generated, and a re-sorted or respelled input makes it read the turn again.
+void TestCodeSnippets::requestBody_sendsToolInputAsWritten_data()
+{
+    QTest::addColumn<QString>("input");
+    QTest::addColumn<QByteArray>("expected");
+
+    QTest::addRow("keys in the model's order")
+        << uR"({"zeta":"z","alpha":"a"})"_s << QByteArray(R"({"zeta":"z","alpha":"a"})");
+    QTest::addRow("nested, numbers as spelled")
+        << uR"({"b":{"y":1.0,"x":1e2},"a":[0.1,{"d":null,"c":true}],"n":-0.0})"_s
+        << QByteArray(R"({"b":{"y":1.0,"x":1e2},"a":[0.1,{"d":null,"c":true}],"n":-0.0})");
+    QTest::addRow("escapes and spacing as generated")
+        << uR"({"q": "caf\u00e9 \"x\"", "p": 1})"_s << QByteArray(R"({"q": "caf\u00e9 \"x\"", "p": 1})");
+    QTest::addRow("not JSON: an empty input") << uR"({"a":)"_s << QByteArray("{}");
+    QTest::addRow("not an object: an empty input") << u"[1,2]"_s << QByteArray("{}");
+}
+
+void TestCodeSnippets::requestBody_sendsToolInputAsWritten()
+{
+    QFETCH(QString, input);
+    QFETCH(QByteArray, expected);
+    ChatMessage call;
+    call.role = ChatMessage::Role::Assistant;
+    call.toolUses = {{u"toolu_1"_s, u"f"_s, input}};
+    ChatSettings settings;
+    settings.model = u"m"_s;
+    settings.stream = false;
+    const QByteArray body = CodeSnippets::requestBody(settings, {turn(ChatMessage::Role::User, u"go"_s), call});
+    QVERIFY2(body.contains(QByteArray(R"({"type":"tool_use","id":"toolu_1","name":"f","input":)" + expected + "}]}")),
+             body.constData());
 }
 
 void TestCodeSnippets::temperature_unsetIsNotZero()
@@ -721,6 +843,40 @@ void TestCodeSnippets::typeScript_sendsTheBody()
     QCOMPARE(record.value(u"baseURL").toString(), Base.toString());
     QCOMPARE(record.value(u"apiKey").toString(), KeyFromEnvironment.toString());
     QCOMPARE(sentBody(record), parsed(CodeSnippets::requestBody(settings, messages)));
+}
+
+// Running a snippet only shows that it sends an equal body; this checks that it reads in the order
+// the chat sends it (the tools as the user wrote them, the call's input as the model did), and that
+// a float stays one.
+void TestCodeSnippets::snippets_keepTheBodysOrder_data()
+{
+    QTest::addColumn<QString>("snippet");
+    QTest::addRow("curl") << CodeSnippets::curl(Base, withTools(false), toolConversation());
+    QTest::addRow("python") << CodeSnippets::python(Base, withTools(false), toolConversation());
+    QTest::addRow("typescript") << CodeSnippets::typeScript(Base, withTools(false), toolConversation());
+}
+
+void TestCodeSnippets::snippets_keepTheBodysOrder()
+{
+    QFETCH(QString, snippet);
+    const auto inOrder = [&](const QStringList &words) {
+        qsizetype at = -1;
+        for (const QString &word : words) {
+            const qsizetype next = snippet.indexOf(word, at + 1);
+            if (next < 0) {
+                qWarning("%s is missing or out of order", qPrintable(word));
+                return false;
+            }
+            at = next;
+        }
+        return true;
+    };
+    // Keys are quoted in some languages and not in others; the values around them pin them down.
+    QVERIFY2(inOrder({u"model"_s,       u"max_tokens"_s, u"messages"_s, u"role"_s,  u"content"_s, u"\"tool_use\""_s,
+                      u"\"toolu_1\""_s, u"input"_s,      u"zeta"_s,     u"2.5"_s,   u"alpha"_s,   u"y"_s,
+                      u"1.0"_s,         u"x"_s,          u"tools"_s,    u"\"f\""_s, u"\"d\""_s,   u"input_schema"_s,
+                      u"zeta"_s,        u"default"_s,    u"1.0"_s,      u"alpha"_s, u"maximum"_s, u"tool_choice"_s}),
+             qPrintable(snippet));
 }
 
 void TestCodeSnippets::keyPolicy_readsTheEnvironment_data()

@@ -11,8 +11,18 @@ namespace Switchboard::Core {
 struct HttpServerLimits
 {
     HttpRequestParser::Limits request;
-    // From the first byte of a request to the end of its head, and between body bytes.
-    std::chrono::milliseconds readTimeout{30'000};
+    // From the first byte of a request head to its end, however the bytes are paced: a head trickled
+    // a byte at a time (slowloris) holds a connection this long at most, and the access check, which
+    // needs the whole head, comes no later. Real clients send a head in one write.
+    std::chrono::milliseconds headTimeout{10'000};
+    // A body must average at least this rate, counted from the end of its head after a grace
+    // period: the body may take bodyGrace + size / minBodyBytesPerSecond. A rate rather than a
+    // deadline scaled to Content-Length, because chunked bodies declare no length; an average, so a
+    // client that sent quickly may pause for the time it earned. 8 KiB/s is far below any real link
+    // (a poor mobile uplink manages 50 KB/s), and the grace covers a client that waits for
+    // 100 Continue or builds its body after the head.
+    std::chrono::milliseconds bodyGrace{10'000};
+    qint64 minBodyBytesPerSecond = 8 * 1024;
     // How long a kept-alive connection may sit with no request.
     std::chrono::milliseconds idleTimeout{120'000};
     // Bytes a client may send ahead (pipelining) while its previous response is still being written.

@@ -3,6 +3,7 @@
 #include "testgateway.h"
 
 #include <QtCore/QTimer>
+#include <QtNetwork/QNetworkInterface>
 #include <QtTest/QTest>
 
 using namespace Switchboard;
@@ -34,6 +35,8 @@ private Q_SLOTS:
     void trickledHead_isClosedAtTheHeadDeadline();
     void trickledBody_belowTheMinimumRate_isClosed();
     void bodyAtAFairPace_outlivesTheHeadDeadline();
+    void clientOverThePerAddressCap_isRefusedWhileOthersAreServed();
+    void remoteClientOverTheTotalCap_isRefused_loopbackIsNot();
 
 private:
     std::unique_ptr<TestGateway> m_gateway;
@@ -85,6 +88,31 @@ private:
     qsizetype m_sent = 0;
     QTimer m_timer;
 };
+
+// This machine's first address beyond loopback: a client connecting to it has it as its address.
+QHostAddress nonLoopbackAddress()
+{
+    const auto addresses = QNetworkInterface::allAddresses();
+    for (const QHostAddress &address : addresses) {
+        if (address.protocol() == QAbstractSocket::IPv4Protocol && !address.isLoopback()) {
+            return address;
+        }
+    }
+    return {};
+}
+
+// A gateway listening on every IPv4 address, so the connection caps apply.
+std::unique_ptr<Core::Gateway> gatewayBeyondLoopback(const Core::HttpServerLimits &limits)
+{
+    auto gateway =
+        std::make_unique<Core::Gateway>(TestGateway::withKey(TestGateway::simulator(0)), Core::ServerOptions{}, limits);
+    if (!gateway->listen(QHostAddress::AnyIPv4, 0)) {
+        return nullptr;
+    }
+    return gateway;
+}
+
+const QByteArray Get = "GET /v1/models HTTP/1.1\r\nHost: localhost\r\n\r\n";
 
 } // namespace
 
@@ -295,6 +323,74 @@ void TestHttpServer::bodyAtAFairPace_outlivesTheHeadDeadline()
     QVERIFY(client.waitFor("\"stop_reason\""));
     QVERIFY(trickle.finished());
     QVERIFY2(client.received().startsWith("HTTP/1.1 200 OK"), client.received().constData());
+}
+
+void TestHttpServer::clientOverThePerAddressCap_isRefusedWhileOthersAreServed()
+{
+    const QHostAddress remote = nonLoopbackAddress();
+    if (remote.isNull()) {
+        QSKIP("this machine has no address beyond loopback to connect from");
+    }
+    Core::HttpServerLimits limits;
+    limits.maxConnectionsPerAddress = 2;
+    const auto gateway = gatewayBeyondLoopback(limits);
+    QVERIFY(gateway);
+    const auto port = quint16(gateway->baseUrl().port());
+    RawClient first(remote, port);
+    RawClient second(remote, port);
+    for (RawClient *client : {&first, &second}) {
+        client->send(Get);
+        QVERIFY(client->waitFor("\"has_more\""));
+    }
+
+    RawClient third(remote, port);
+    third.send(Get);
+    QVERIFY(third.waitForClose());
+    QCOMPARE(third.received(), QByteArray()); // closed before a byte was read or written
+
+    // The two within the cap, and a client from another address, are still served.
+    first.send(Get);
+    QTRY_COMPARE(first.count("HTTP/1.1 200 OK"), 2);
+    RawClient local(port);
+    local.send(Get);
+    QVERIFY(local.waitFor("\"has_more\""));
+
+    // A closed connection frees its place.
+    first.close();
+    QTRY_COMPARE(gateway->connectionCount(), 2);
+    RawClient fourth(remote, port);
+    fourth.send(Get);
+    QVERIFY(fourth.waitFor("\"has_more\""));
+}
+
+void TestHttpServer::remoteClientOverTheTotalCap_isRefused_loopbackIsNot()
+{
+    const QHostAddress remote = nonLoopbackAddress();
+    if (remote.isNull()) {
+        QSKIP("this machine has no address beyond loopback to connect from");
+    }
+    Core::HttpServerLimits limits;
+    limits.maxConnections = 2;
+    const auto gateway = gatewayBeyondLoopback(limits);
+    QVERIFY(gateway);
+    const auto port = quint16(gateway->baseUrl().port());
+    RawClient first(remote, port);
+    first.send(Get);
+    QVERIFY(first.waitFor("\"has_more\""));
+    RawClient second(remote, port);
+    second.send(Get);
+    QVERIFY(second.waitFor("\"has_more\""));
+
+    RawClient over(remote, port);
+    over.send(Get);
+    QVERIFY(over.waitForClose());
+    QCOMPARE(over.received(), QByteArray());
+
+    // Loopback clients count, but are never refused: local tools keep working.
+    RawClient local(port);
+    local.send(Get);
+    QVERIFY(local.waitFor("\"has_more\""));
+    QCOMPARE(gateway->connectionCount(), 3);
 }
 
 QTEST_GUILESS_MAIN(TestHttpServer)

@@ -17,6 +17,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <limits>
 
 namespace Switchboard::Core {
 
@@ -79,7 +80,31 @@ bool HttpConnection::hasStarted(quint64 exchange) const
 
 void HttpConnection::armTimer(std::chrono::milliseconds timeout)
 {
-    m_timer.start(int(timeout.count()), this);
+    m_timer.start(int(std::clamp<qint64>(timeout.count(), 0, std::numeric_limits<int>::max())), this);
+}
+
+void HttpConnection::armReadDeadline()
+{
+    if (m_closing || m_closed || m_exchange != 0) {
+        return; // a response is being produced; dispatch() stopped the timer
+    }
+    const bool idle = m_input.isEmpty() && m_parser.isBetweenRequests();
+    if (m_readPhase == ReadPhase::Idle && !idle) {
+        m_readPhase = ReadPhase::Head; // the clock starts at the first byte, not at each read
+        m_readClock.start();
+    }
+    armTimer(m_readPhase == ReadPhase::Idle ? m_limits.idleTimeout : readTimeLeft());
+}
+
+std::chrono::milliseconds HttpConnection::readTimeLeft() const
+{
+    const std::chrono::milliseconds elapsed{m_readClock.elapsed()};
+    if (m_readPhase == ReadPhase::Head) {
+        return m_limits.headTimeout - elapsed;
+    }
+    const qint64 received = m_parser.request().body.size() + m_input.size();
+    const std::chrono::milliseconds earned{received * 1000 / std::max<qint64>(1, m_limits.minBodyBytesPerSecond)};
+    return m_limits.bodyGrace + earned - elapsed;
 }
 
 void HttpConnection::timerEvent(QTimerEvent *event)
@@ -97,12 +122,21 @@ void HttpConnection::timerEvent(QTimerEvent *event)
     if (m_exchange != 0) {
         return; // a response is being produced; its own deadlines apply
     }
-    if (m_input.isEmpty() && m_parser.isBetweenRequests()) {
+    if (m_readPhase == ReadPhase::Idle) {
         closeConnection(); // idle keep-alive connection
         return;
     }
-    qCInfo(lcConnection) << "request read timed out from" << m_socket->peerAddress();
-    failRequest(408, "Timed out reading the request");
+    if (readTimeLeft().count() > 0) {
+        armReadDeadline(); // a coarse timer may fire a little early
+        return;
+    }
+    if (m_readPhase == ReadPhase::Head) {
+        qCInfo(lcConnection) << "request head not complete in time from" << m_socket->peerAddress();
+        failRequest(408, "Timed out reading the request head");
+        return;
+    }
+    qCInfo(lcConnection) << "request body arrived too slowly from" << m_socket->peerAddress();
+    failRequest(408, "The request body arrived too slowly");
 }
 
 void HttpConnection::onReadyRead()
@@ -120,8 +154,8 @@ void HttpConnection::onReadyRead()
         }
         return;
     }
-    armTimer(m_limits.readTimeout);
     processInput();
+    armReadDeadline();
 }
 
 void HttpConnection::processInput()
@@ -154,6 +188,10 @@ void HttpConnection::processInput()
                 }
                 m_guardHeaders = std::move(verdict.headers);
             }
+            if (m_parser.contentLength() > 0 || m_parser.isChunked()) {
+                m_readPhase = ReadPhase::Body; // the head is in; the body's rate is counted from here
+                m_readClock.start();
+            }
             if (m_parser.expectsContinue()) {
                 write(QByteArrayLiteral("HTTP/1.1 100 Continue\r\n\r\n"));
             }
@@ -179,6 +217,7 @@ void HttpConnection::dispatch()
     m_chunked = request.minorVersion >= 1;
     m_responseState = ResponseState::None;
     m_exchange = ++m_lastExchange;
+    m_readPhase = ReadPhase::Idle;
     m_timer.stop();
     m_handler.handleRequest(std::move(request), HttpResponder(this, m_exchange));
 }
@@ -204,8 +243,8 @@ void HttpConnection::finishExchange()
         closeConnection();
         return;
     }
-    armTimer(m_input.isEmpty() ? m_limits.idleTimeout : m_limits.readTimeout);
     processInput();
+    armReadDeadline(); // a pipelined head's deadline starts now
 }
 
 void HttpConnection::failRequest(int status, const QByteArray &message)
@@ -248,6 +287,7 @@ void HttpConnection::answerFromHead(int status, const HttpHeaders &headers, cons
         logExchange(" (refused before the body)");
     }
     m_parser.reset();
+    m_readPhase = ReadPhase::Idle;
     if (!m_keepAlive) {
         closeConnection();
     }
@@ -410,7 +450,8 @@ void HttpConnection::closeWhenIdle()
 {
     m_closeWhenIdle = true;
     m_keepAlive = false;
-    // A request already on its way is still read and answered (the read timeout bounds it).
+    // A request already on its way is still read and answered (the head deadline and the body's
+    // minimum rate bound it).
     if (m_exchange == 0 && m_input.isEmpty() && m_parser.isBetweenRequests()) {
         closeConnection();
     }

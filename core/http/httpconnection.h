@@ -56,6 +56,14 @@ protected:
     void timerEvent(QTimerEvent *event) override;
 
 private:
+    // What the read deadline bounds: nothing (the idle timeout), a head, or a body.
+    enum class ReadPhase
+    {
+        Idle,
+        Head,
+        Body,
+    };
+
     enum class ResponseState
     {
         None,
@@ -76,6 +84,9 @@ private:
     void closeConnection();
     void resetConnection();
     void armTimer(std::chrono::milliseconds timeout);
+    // Arms the idle timeout, the head deadline or the body's rate deadline, whichever applies.
+    void armReadDeadline();
+    std::chrono::milliseconds readTimeLeft() const;
     void logExchange(const char *outcome) const;
 
     QTcpSocket *m_socket;
@@ -85,6 +96,8 @@ private:
     HttpRequestParser m_parser;
     QByteArray m_input;
     QBasicTimer m_timer;
+    ReadPhase m_readPhase = ReadPhase::Idle;
+    QElapsedTimer m_readClock; // since the first byte of the head, or the end of the head
 
     quint64 m_exchange = 0; // current request, 0 when none
     quint64 m_lastExchange = 0;

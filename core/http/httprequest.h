@@ -12,8 +12,9 @@ namespace Switchboard::Core {
 struct HttpRequest
 {
     QByteArray method;
-    QByteArray target; // as sent: path and query
-    QByteArray path;   // percent-decoding is left to routes; none of ours needs it
+    QByteArray target;    // as sent: path and query, or an absolute URI
+    QByteArray authority; // of an absolute-form target ("host:port"), which then overrides Host
+    QByteArray path;      // percent-decoding is left to routes; none of ours needs it
     QByteArray query;
     int minorVersion = 1; // HTTP/1.x
     HttpHeaders headers;

@@ -319,11 +319,22 @@ bool HttpRequestParser::parseRequestLine(QByteArrayView line)
     m_keepAlive = m_request.minorVersion >= 1;
 
     QByteArrayView pathAndQuery = target;
+    QByteArray emptyPath;
     if (target.startsWith("http://") || target.startsWith("https://")) {
-        // absolute-form (RFC 9112 §3.2.2): keep the path, the Host header still decides the authority
-        const qsizetype authority = target.indexOf("//") + 2;
-        const qsizetype slash = target.indexOf('/', authority);
-        pathAndQuery = slash < 0 ? QByteArrayView("/") : target.sliced(slash);
+        // absolute-form (RFC 9112 §3.2.2): its authority, not the Host header, names the server, so
+        // it is kept for the access check.
+        const qsizetype authorityStart = target.indexOf("//") + 2;
+        qsizetype authorityEnd = authorityStart;
+        while (authorityEnd < target.size() && target[authorityEnd] != '/' && target[authorityEnd] != '?' &&
+               target[authorityEnd] != '#') {
+            ++authorityEnd;
+        }
+        m_request.authority = target.sliced(authorityStart, authorityEnd - authorityStart).toByteArray();
+        pathAndQuery = target.sliced(authorityEnd);
+        if (!pathAndQuery.startsWith('/')) {
+            emptyPath = '/' + pathAndQuery.toByteArray(); // "http://host?q": an empty path is "/"
+            pathAndQuery = emptyPath;
+        }
     } else if (target != "*" && !target.startsWith('/')) {
         fail(400, "Malformed request target");
         return false;

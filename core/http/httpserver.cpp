@@ -11,6 +11,14 @@ namespace Switchboard::Core {
 
 namespace {
 Q_LOGGING_CATEGORY(lcServer, "switchboard.http.server", QtWarningMsg)
+
+// An IPv4 client of a dual-stack listener arrives as ::ffff:a.b.c.d; count it as a.b.c.d.
+QHostAddress clientAddress(const QHostAddress &peer)
+{
+    bool isV4 = false;
+    const quint32 v4 = peer.toIPv4Address(&isV4);
+    return isV4 ? QHostAddress(v4) : peer;
+}
 } // namespace
 
 HttpServer::HttpServer(HttpRequestHandler &handler, HttpRequestGuard *guard, HttpServerLimits limits, QObject *parent)
@@ -45,6 +53,7 @@ Result<quint16, QString> HttpServer::listen(const QHostAddress &address, quint16
     if (!m_listener->listen(address, port)) {
         return m_listener->errorString();
     }
+    m_capConnections = !address.isLoopback();
     if (address == QHostAddress(QHostAddress::LocalHost)) {
         m_loopbackV6 = addListener();
         if (!m_loopbackV6->listen(QHostAddress::LocalHostIPv6, m_listener->serverPort())) {
@@ -96,13 +105,34 @@ void HttpServer::resetAll()
     }
 }
 
+bool HttpServer::admits(const QHostAddress &client) const
+{
+    if (!m_capConnections || client.isLoopback()) {
+        return true;
+    }
+    return m_connections.size() < m_limits.maxConnections &&
+           m_connectionsPerAddress.value(client) < m_limits.maxConnectionsPerAddress;
+}
+
 void HttpServer::acceptConnections(QTcpServer *listener)
 {
     while (QTcpSocket *socket = listener->nextPendingConnection()) {
+        const QHostAddress client = clientAddress(socket->peerAddress());
+        if (!admits(client)) {
+            // Closed before a byte is read: a flood of connections costs a descriptor for an instant.
+            qCInfo(lcServer) << "refused a connection from" << client << "over the connection caps";
+            socket->abort();
+            delete socket;
+            continue;
+        }
         auto *connection = new HttpConnection(socket, m_handler, m_guard, m_limits, this);
         m_connections.insert(connection);
-        connect(connection, &HttpConnection::closed, this, [this, connection] {
+        ++m_connectionsPerAddress[client];
+        connect(connection, &HttpConnection::closed, this, [this, connection, client] {
             m_connections.remove(connection);
+            if (--m_connectionsPerAddress[client] <= 0) {
+                m_connectionsPerAddress.remove(client);
+            }
             Q_EMIT connectionCountChanged(int(m_connections.size()));
         });
         Q_EMIT connectionCountChanged(int(m_connections.size()));

@@ -4,6 +4,7 @@
 #include "api/result.h"
 #include "httpserverlimits.h"
 
+#include <QtCore/QHash>
 #include <QtCore/QObject>
 #include <QtCore/QSet>
 #include <QtNetwork/QHostAddress>
@@ -49,6 +50,8 @@ Q_SIGNALS:
 
 private:
     void acceptConnections(QTcpServer *listener);
+    // Whether a new connection from `client` stays within the caps (which apply beyond loopback).
+    bool admits(const QHostAddress &client) const;
 
     QTcpServer *addListener();
 
@@ -58,6 +61,8 @@ private:
     QTcpServer *m_listener;
     QTcpServer *m_loopbackV6 = nullptr;
     QSet<HttpConnection *> m_connections;
+    bool m_capConnections = false; // listening beyond loopback
+    QHash<QHostAddress, int> m_connectionsPerAddress;
 };
 
 } // namespace Switchboard::Core

@@ -105,11 +105,14 @@ HttpRequestGuard::Verdict AccessPolicy::refuse(int status, QByteArray type, QByt
 
 HttpRequestGuard::Verdict AccessPolicy::inspect(const HttpRequest &head)
 {
-    // HTTP/1.0 clients may omit Host; browsers never do, so this opens no rebinding path.
-    const QByteArray host = head.header("host");
-    if ((head.minorVersion >= 1 || !host.isEmpty()) && !isAllowedHost(host)) {
+    // HTTP/1.0 clients may omit Host; browsers never do, so this opens no rebinding path. An
+    // absolute-form target's authority names the server instead of Host (RFC 9112 §3.2.2), so a
+    // proxy-style request line cannot smuggle a foreign name past an allowed Host.
+    const bool absoluteForm = !head.target.startsWith('/') && head.target != "*";
+    const QByteArray host = absoluteForm ? head.authority : head.header("host");
+    if ((head.minorVersion >= 1 || absoluteForm || !host.isEmpty()) && !isAllowedHost(host)) {
         return refuse(403, "permission_error",
-                      "Host '" + host.left(200) +
+                      (absoluteForm ? "Request target authority '" : "Host '") + host.left(200) +
                           "' is not allowed. Use localhost or 127.0.0.1, or allow this name "
                           "with --allow-host.");
     }

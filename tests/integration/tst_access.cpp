@@ -27,6 +27,8 @@ private Q_SLOTS:
 
     void host_isChecked_data();
     void host_isChecked();
+    void absoluteFormAuthority_winsOverHost_data();
+    void absoluteFormAuthority_winsOverHost();
     void origin_isDeniedByDefault_data();
     void origin_isDeniedByDefault();
     void allowedOrigin_getsExactCorsAnswers();
@@ -129,6 +131,44 @@ void TestAccess::host_isChecked()
     }
     if (status == 200) {
         QCOMPARE(request("GET", "/v1/models", {{"Host", host + ":1"}}).status, 403); // another port
+    }
+}
+
+void TestAccess::absoluteFormAuthority_winsOverHost_data()
+{
+    // RFC 9112 §3.2.2: with an absolute-form target, its authority names the server, not Host.
+    QTest::addColumn<QByteArray>("authority");
+    QTest::addColumn<QByteArray>("host");
+    QTest::addColumn<int>("status");
+    QTest::addRow("allowed authority, allowed Host") << QByteArray("127.0.0.1:%p") << QByteArray("127.0.0.1:%p") << 200;
+    QTest::addRow("allowed authority, no port") << QByteArray("localhost") << QByteArray("localhost") << 200;
+    QTest::addRow("configured authority, foreign Host")
+        << QByteArray("switchboard.lan:%p") << QByteArray("evil.example") << 200;
+    QTest::addRow("foreign authority, allowed Host") << QByteArray("evil.example") << QByteArray("127.0.0.1:%p") << 403;
+    QTest::addRow("foreign authority in upper case") << QByteArray("EVIL.example:%p") << QByteArray("localhost") << 403;
+    QTest::addRow("allowed name, another port") << QByteArray("localhost:1") << QByteArray("localhost") << 403;
+    QTest::addRow("user info before an allowed name") << QByteArray("a@localhost") << QByteArray("localhost") << 403;
+    QTest::addRow("empty authority") << QByteArray("") << QByteArray("localhost") << 403;
+    QTest::addRow("foreign Host, origin-form") << QByteArray() << QByteArray("evil.example") << 403;
+}
+
+void TestAccess::absoluteFormAuthority_winsOverHost()
+{
+    QFETCH(QByteArray, authority);
+    QFETCH(QByteArray, host);
+    QFETCH(int, status);
+    const QByteArray port = QByteArray::number(m_gateway->url.port());
+    authority.replace("%p", port);
+    host.replace("%p", port);
+    const QByteArray target = authority.isNull() ? QByteArray("/v1/messages") : "http://" + authority + "/v1/messages";
+    const ApiReply reply = request(
+        "POST", target, {{"Host", host}, {"Content-Type", "application/json"}, {"x-api-key", SwitchboardKey}}, Body);
+    QVERIFY2(reply.status == status, reply.body.constData());
+    if (status == 403) {
+        QCOMPARE(reply.json()[u"error"][u"type"].toString(), u"permission_error");
+        QCOMPARE(m_backend->requests().size(), 0);
+    } else {
+        QCOMPARE(m_backend->requests().size(), 1);
     }
 }
 

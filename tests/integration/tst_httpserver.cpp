@@ -2,6 +2,8 @@
 #include "rawclient.h"
 #include "testgateway.h"
 
+#include <QtCore/QTimer>
+#include <QtNetwork/QNetworkInterface>
 #include <QtTest/QTest>
 
 using namespace Switchboard;
@@ -30,6 +32,11 @@ private Q_SLOTS:
     void chunkedRequestBody_isAccepted();
     void headRequest_hasNoBody();
     void idleConnection_isClosed();
+    void trickledHead_isClosedAtTheHeadDeadline();
+    void trickledBody_belowTheMinimumRate_isClosed();
+    void bodyAtAFairPace_outlivesTheHeadDeadline();
+    void clientOverThePerAddressCap_isRefusedWhileOthersAreServed();
+    void remoteClientOverTheTotalCap_isRefused_loopbackIsNot();
 
 private:
     std::unique_ptr<TestGateway> m_gateway;
@@ -45,6 +52,67 @@ QByteArray post(const QByteArray &body = Body, const QByteArray &extraHeaders = 
     return "POST /v1/messages HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n" + extraHeaders +
            "Content-Length: " + QByteArray::number(body.size()) + "\r\n\r\n" + body;
 }
+
+// Writes `bytes` a piece at a time, one piece per interval, until all are sent or the server closes.
+class Trickle
+{
+public:
+    Trickle(RawClient &client, QByteArray bytes, qsizetype piece, std::chrono::milliseconds interval)
+        : m_client(client)
+        , m_bytes(std::move(bytes))
+        , m_piece(piece)
+    {
+        QObject::connect(&m_timer, &QTimer::timeout, &m_timer, [this] { sendNext(); });
+        m_timer.start(interval);
+        sendNext();
+    }
+
+    qsizetype sent() const { return m_sent; }
+    bool finished() const { return m_sent == m_bytes.size(); }
+
+private:
+    void sendNext()
+    {
+        if (finished() || !m_client.isConnected()) {
+            m_timer.stop();
+            return;
+        }
+        const QByteArray next = m_bytes.mid(m_sent, m_piece);
+        m_client.send(next);
+        m_sent += next.size();
+    }
+
+    RawClient &m_client;
+    QByteArray m_bytes;
+    qsizetype m_piece;
+    qsizetype m_sent = 0;
+    QTimer m_timer;
+};
+
+// This machine's first address beyond loopback: a client connecting to it has it as its address.
+QHostAddress nonLoopbackAddress()
+{
+    const auto addresses = QNetworkInterface::allAddresses();
+    for (const QHostAddress &address : addresses) {
+        if (address.protocol() == QAbstractSocket::IPv4Protocol && !address.isLoopback()) {
+            return address;
+        }
+    }
+    return {};
+}
+
+// A gateway listening on every IPv4 address, so the connection caps apply.
+std::unique_ptr<Core::Gateway> gatewayBeyondLoopback(const Core::HttpServerLimits &limits)
+{
+    auto gateway =
+        std::make_unique<Core::Gateway>(TestGateway::withKey(TestGateway::simulator(0)), Core::ServerOptions{}, limits);
+    if (!gateway->listen(QHostAddress::AnyIPv4, 0)) {
+        return nullptr;
+    }
+    return gateway;
+}
+
+const QByteArray Get = "GET /v1/models HTTP/1.1\r\nHost: localhost\r\n\r\n";
 
 } // namespace
 
@@ -202,6 +270,127 @@ void TestHttpServer::idleConnection_isClosed()
     QVERIFY(client.waitFor("\"stop_reason\""));
     QVERIFY(client.waitForClose(3000)); // the idle timeout is 500 ms in this test
     QTRY_COMPARE(m_gateway->gateway->connectionCount(), 0);
+}
+
+void TestHttpServer::trickledHead_isClosedAtTheHeadDeadline()
+{
+    // Each byte arrives well within any per-read timeout, but the head as a whole takes seconds.
+    Core::HttpServerLimits limits;
+    limits.headTimeout = std::chrono::milliseconds(300);
+    TestGateway gateway(TestGateway::simulator(0), Core::ServerOptions{}, limits);
+    RawClient client(quint16(gateway.url.port()));
+    const QByteArray head = post().left(post().indexOf("\r\n\r\n") + 4);
+    Trickle trickle(client, head, 1, std::chrono::milliseconds(20));
+    QVERIFY(client.waitForClose());
+    QVERIFY2(!trickle.finished(), "the head was read to its end");
+    QVERIFY2(client.received().startsWith("HTTP/1.1 408"), client.received().constData());
+    QVERIFY(client.received().contains("Timed out reading the request head"));
+    QTRY_COMPARE(gateway.gateway->connectionCount(), 0);
+}
+
+void TestHttpServer::trickledBody_belowTheMinimumRate_isClosed()
+{
+    Core::HttpServerLimits limits;
+    limits.bodyGrace = std::chrono::milliseconds(200);
+    limits.minBodyBytesPerSecond = 1000;
+    TestGateway gateway(TestGateway::simulator(0), Core::ServerOptions{}, limits);
+    RawClient client(quint16(gateway.url.port()));
+    const QByteArray body = Body + QByteArray(10'000, ' '); // JSON may end in whitespace
+    client.send("POST /v1/messages HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                "Content-Length: " +
+                QByteArray::number(body.size()) + "\r\n\r\n");
+    Trickle trickle(client, body, 5, std::chrono::milliseconds(20)); // 250 bytes/s
+    QVERIFY(client.waitForClose());
+    QVERIFY2(!trickle.finished(), "the body was read to its end");
+    QVERIFY2(client.received().startsWith("HTTP/1.1 408"), client.received().constData());
+    QVERIFY(client.received().contains("The request body arrived too slowly"));
+}
+
+void TestHttpServer::bodyAtAFairPace_outlivesTheHeadDeadline()
+{
+    // The head deadline ends with the head; a body above the minimum rate may take longer.
+    Core::HttpServerLimits limits;
+    limits.headTimeout = std::chrono::milliseconds(100);
+    limits.bodyGrace = std::chrono::milliseconds(300);
+    limits.minBodyBytesPerSecond = 1000;
+    TestGateway gateway(TestGateway::simulator(0), Core::ServerOptions{}, limits);
+    RawClient client(quint16(gateway.url.port()));
+    const QByteArray body = Body + QByteArray(4000, ' ');
+    client.send("POST /v1/messages HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                "Content-Length: " +
+                QByteArray::number(body.size()) + "\r\n\r\n");
+    Trickle trickle(client, body, 500, std::chrono::milliseconds(50)); // 10,000 bytes/s over ~400 ms
+    QVERIFY(client.waitFor("\"stop_reason\""));
+    QVERIFY(trickle.finished());
+    QVERIFY2(client.received().startsWith("HTTP/1.1 200 OK"), client.received().constData());
+}
+
+void TestHttpServer::clientOverThePerAddressCap_isRefusedWhileOthersAreServed()
+{
+    const QHostAddress remote = nonLoopbackAddress();
+    if (remote.isNull()) {
+        QSKIP("this machine has no address beyond loopback to connect from");
+    }
+    Core::HttpServerLimits limits;
+    limits.maxConnectionsPerAddress = 2;
+    const auto gateway = gatewayBeyondLoopback(limits);
+    QVERIFY(gateway);
+    const auto port = quint16(gateway->baseUrl().port());
+    RawClient first(remote, port);
+    RawClient second(remote, port);
+    for (RawClient *client : {&first, &second}) {
+        client->send(Get);
+        QVERIFY(client->waitFor("\"has_more\""));
+    }
+
+    RawClient third(remote, port);
+    third.send(Get);
+    QVERIFY(third.waitForClose());
+    QCOMPARE(third.received(), QByteArray()); // closed before a byte was read or written
+
+    // The two within the cap, and a client from another address, are still served.
+    first.send(Get);
+    QTRY_COMPARE(first.count("HTTP/1.1 200 OK"), 2);
+    RawClient local(port);
+    local.send(Get);
+    QVERIFY(local.waitFor("\"has_more\""));
+
+    // A closed connection frees its place.
+    first.close();
+    QTRY_COMPARE(gateway->connectionCount(), 2);
+    RawClient fourth(remote, port);
+    fourth.send(Get);
+    QVERIFY(fourth.waitFor("\"has_more\""));
+}
+
+void TestHttpServer::remoteClientOverTheTotalCap_isRefused_loopbackIsNot()
+{
+    const QHostAddress remote = nonLoopbackAddress();
+    if (remote.isNull()) {
+        QSKIP("this machine has no address beyond loopback to connect from");
+    }
+    Core::HttpServerLimits limits;
+    limits.maxConnections = 2;
+    const auto gateway = gatewayBeyondLoopback(limits);
+    QVERIFY(gateway);
+    const auto port = quint16(gateway->baseUrl().port());
+    RawClient first(remote, port);
+    first.send(Get);
+    QVERIFY(first.waitFor("\"has_more\""));
+    RawClient second(remote, port);
+    second.send(Get);
+    QVERIFY(second.waitFor("\"has_more\""));
+
+    RawClient over(remote, port);
+    over.send(Get);
+    QVERIFY(over.waitForClose());
+    QCOMPARE(over.received(), QByteArray());
+
+    // Loopback clients count, but are never refused: local tools keep working.
+    RawClient local(port);
+    local.send(Get);
+    QVERIFY(local.waitFor("\"has_more\""));
+    QCOMPARE(gateway->connectionCount(), 3);
 }
 
 QTEST_GUILESS_MAIN(TestHttpServer)

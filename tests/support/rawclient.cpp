@@ -1,19 +1,22 @@
 // SPDX-License-Identifier: MIT
 #include "rawclient.h"
 
-#include <QtNetwork/QHostAddress>
 #include <QtTest/QTest>
 
 namespace Switchboard::Test {
 
 RawClient::RawClient(quint16 port)
+    : RawClient(QHostAddress(QHostAddress::LocalHost), port)
+{}
+
+RawClient::RawClient(const QHostAddress &address, quint16 port)
 {
     QObject::connect(&m_socket, &QTcpSocket::readyRead, &m_socket, [this] {
         if (!m_paused) {
             m_received += m_socket.readAll();
         }
     });
-    m_socket.connectToHost(QHostAddress::LocalHost, port);
+    m_socket.connectToHost(address, port);
     [[maybe_unused]] const bool connected =
         QTest::qWaitFor([this] { return m_socket.state() == QAbstractSocket::ConnectedState; }, 5000);
 }

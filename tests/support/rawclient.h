@@ -2,6 +2,7 @@
 #pragma once
 
 #include <QtCore/QByteArray>
+#include <QtNetwork/QHostAddress>
 #include <QtNetwork/QTcpSocket>
 
 namespace Switchboard::Test {
@@ -12,6 +13,8 @@ class RawClient
 {
 public:
     explicit RawClient(quint16 port);
+    // Connects to another of this machine's addresses, which is then also the client's address.
+    RawClient(const QHostAddress &address, quint16 port);
 
     bool isConnected() const { return m_socket.state() == QAbstractSocket::ConnectedState; }
     void send(const QByteArray &bytes);

@@ -23,8 +23,8 @@ struct OpenAiBackendOptions
 };
 
 // Any OpenAI-compatible Chat Completions server: llama.cpp, Ollama, vLLM, LM Studio, OpenAI-style
-// clouds. Always streams upstream, also for non-streaming clients, so stop sequences can end
-// generation early and one code path serves both.
+// clouds. Streams upstream when the client streams or sent stop sequences (servers cut the text at
+// a match without saying which one it was); a plain JSON request is asked for as JSON.
 class OpenAiBackend final : public Backend
 {
 public:

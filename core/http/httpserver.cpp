@@ -107,7 +107,7 @@ void HttpServer::resetAll()
 
 bool HttpServer::admits(const QHostAddress &client) const
 {
-    if (!m_capConnections || client.isLoopback()) {
+    if (!m_capConnections || (m_limits.exemptLoopbackClients && client.isLoopback())) {
         return true;
     }
     return m_connections.size() < m_limits.maxConnections &&

@@ -32,12 +32,14 @@ struct HttpServerLimits
     std::chrono::milliseconds lingerTimeout{10'000};
     // Only when listening beyond loopback: connections one client address may hold, and all clients
     // together; a connection over either is closed at once, before anything is read. Loopback
-    // clients are never refused (nor are any on a loopback-only server), so local tools that open
-    // many connections are not hurt. 64 covers an agent or an evaluation fanning out from one
-    // machine; 512 is eight such machines, and bounds the descriptors and buffers remote clients
-    // can hold (each connection may buffer a 64 KB head and 1 MB sent ahead).
+    // clients are not refused unless exemptLoopbackClients is off (nor are any on a loopback-only
+    // server), so local tools that open many connections are not hurt. 64 covers an agent or an evaluation fanning out
+    // from one machine; 512 is eight such machines, and bounds the descriptors and buffers remote clients can hold
+    // (each connection may buffer a 64 KB head and 1 MB sent ahead).
     int maxConnectionsPerAddress = 64;
     int maxConnections = 512;
+    // Off for a server behind a reverse proxy on the same machine, where every client is loopback.
+    bool exemptLoopbackClients = true;
 };
 
 } // namespace Switchboard::Core

@@ -3,11 +3,11 @@
 #include "testgateway.h"
 
 #include <QtCore/QTimer>
-#include <QtNetwork/QNetworkInterface>
 #include <QtTest/QTest>
 
 using namespace Switchboard;
 using namespace Switchboard::Test;
+using namespace Qt::StringLiterals;
 
 // The HTTP/1.1 layer under the API, byte by byte: the gaps measured in QHttpServer 6.4 (no 100
 // Continue, Connection: close ignored, silent drops on malformed input, a broken header letting the
@@ -36,7 +36,8 @@ private Q_SLOTS:
     void trickledBody_belowTheMinimumRate_isClosed();
     void bodyAtAFairPace_outlivesTheHeadDeadline();
     void clientOverThePerAddressCap_isRefusedWhileOthersAreServed();
-    void remoteClientOverTheTotalCap_isRefused_loopbackIsNot();
+    void clientOverTheTotalCap_isRefused_unlessExempt_data();
+    void clientOverTheTotalCap_isRefused_unlessExempt();
 
 private:
     std::unique_ptr<TestGateway> m_gateway;
@@ -88,18 +89,6 @@ private:
     qsizetype m_sent = 0;
     QTimer m_timer;
 };
-
-// This machine's first address beyond loopback: a client connecting to it has it as its address.
-QHostAddress nonLoopbackAddress()
-{
-    const auto addresses = QNetworkInterface::allAddresses();
-    for (const QHostAddress &address : addresses) {
-        if (address.protocol() == QAbstractSocket::IPv4Protocol && !address.isLoopback()) {
-            return address;
-        }
-    }
-    return {};
-}
 
 // A gateway listening on every IPv4 address, so the connection caps apply.
 std::unique_ptr<Core::Gateway> gatewayBeyondLoopback(const Core::HttpServerLimits &limits)
@@ -327,23 +316,22 @@ void TestHttpServer::bodyAtAFairPace_outlivesTheHeadDeadline()
 
 void TestHttpServer::clientOverThePerAddressCap_isRefusedWhileOthersAreServed()
 {
-    const QHostAddress remote = nonLoopbackAddress();
-    if (remote.isNull()) {
-        QSKIP("this machine has no address beyond loopback to connect from");
-    }
+    // Loopback addresses stand in for remote clients: 127.0.0.2 and 127.0.0.3 are two clients.
     Core::HttpServerLimits limits;
     limits.maxConnectionsPerAddress = 2;
+    limits.exemptLoopbackClients = false;
     const auto gateway = gatewayBeyondLoopback(limits);
     QVERIFY(gateway);
     const auto port = quint16(gateway->baseUrl().port());
-    RawClient first(remote, port);
-    RawClient second(remote, port);
-    for (RawClient *client : {&first, &second}) {
-        client->send(Get);
-        QVERIFY(client->waitFor("\"has_more\""));
+    const QHostAddress client(u"127.0.0.2"_s);
+    RawClient first(port, client);
+    RawClient second(port, client);
+    for (RawClient *connection : {&first, &second}) {
+        connection->send(Get);
+        QVERIFY(connection->waitFor("\"has_more\""));
     }
 
-    RawClient third(remote, port);
+    RawClient third(port, client);
     third.send(Get);
     QVERIFY(third.waitForClose());
     QCOMPARE(third.received(), QByteArray()); // closed before a byte was read or written
@@ -351,46 +339,52 @@ void TestHttpServer::clientOverThePerAddressCap_isRefusedWhileOthersAreServed()
     // The two within the cap, and a client from another address, are still served.
     first.send(Get);
     QTRY_COMPARE(first.count("HTTP/1.1 200 OK"), 2);
-    RawClient local(port);
-    local.send(Get);
-    QVERIFY(local.waitFor("\"has_more\""));
+    RawClient other(port, QHostAddress(u"127.0.0.3"_s));
+    other.send(Get);
+    QVERIFY(other.waitFor("\"has_more\""));
 
     // A closed connection frees its place.
     first.close();
     QTRY_COMPARE(gateway->connectionCount(), 2);
-    RawClient fourth(remote, port);
+    RawClient fourth(port, client);
     fourth.send(Get);
     QVERIFY(fourth.waitFor("\"has_more\""));
 }
 
-void TestHttpServer::remoteClientOverTheTotalCap_isRefused_loopbackIsNot()
+void TestHttpServer::clientOverTheTotalCap_isRefused_unlessExempt_data()
 {
-    const QHostAddress remote = nonLoopbackAddress();
-    if (remote.isNull()) {
-        QSKIP("this machine has no address beyond loopback to connect from");
-    }
+    QTest::addColumn<bool>("exemptLoopback");
+    QTest::addRow("loopback clients capped (behind a local proxy)") << false;
+    QTest::addRow("loopback clients exempt (the default)") << true;
+}
+
+void TestHttpServer::clientOverTheTotalCap_isRefused_unlessExempt()
+{
+    QFETCH(bool, exemptLoopback);
     Core::HttpServerLimits limits;
     limits.maxConnections = 2;
+    limits.exemptLoopbackClients = exemptLoopback;
     const auto gateway = gatewayBeyondLoopback(limits);
     QVERIFY(gateway);
     const auto port = quint16(gateway->baseUrl().port());
-    RawClient first(remote, port);
+    RawClient first(port, QHostAddress(u"127.0.0.2"_s));
     first.send(Get);
     QVERIFY(first.waitFor("\"has_more\""));
-    RawClient second(remote, port);
+    RawClient second(port, QHostAddress(u"127.0.0.3"_s));
     second.send(Get);
     QVERIFY(second.waitFor("\"has_more\""));
 
-    RawClient over(remote, port);
+    RawClient over(port, QHostAddress(u"127.0.0.4"_s));
     over.send(Get);
-    QVERIFY(over.waitForClose());
-    QCOMPARE(over.received(), QByteArray());
-
-    // Loopback clients count, but are never refused: local tools keep working.
-    RawClient local(port);
-    local.send(Get);
-    QVERIFY(local.waitFor("\"has_more\""));
-    QCOMPARE(gateway->connectionCount(), 3);
+    if (exemptLoopback) {
+        // Counted, never refused: local tools keep working on a server that also listens on the LAN.
+        QVERIFY(over.waitFor("\"has_more\""));
+        QCOMPARE(gateway->connectionCount(), 3);
+    } else {
+        QVERIFY(over.waitForClose());
+        QCOMPARE(over.received(), QByteArray());
+        QCOMPARE(gateway->connectionCount(), 2);
+    }
 }
 
 QTEST_GUILESS_MAIN(TestHttpServer)

@@ -6,17 +6,20 @@
 namespace Switchboard::Test {
 
 RawClient::RawClient(quint16 port)
-    : RawClient(QHostAddress(QHostAddress::LocalHost), port)
+    : RawClient(port, QHostAddress())
 {}
 
-RawClient::RawClient(const QHostAddress &address, quint16 port)
+RawClient::RawClient(quint16 port, const QHostAddress &source)
 {
+    if (!source.isNull()) {
+        m_socket.bind(source);
+    }
     QObject::connect(&m_socket, &QTcpSocket::readyRead, &m_socket, [this] {
         if (!m_paused) {
             m_received += m_socket.readAll();
         }
     });
-    m_socket.connectToHost(address, port);
+    m_socket.connectToHost(QHostAddress(QHostAddress::LocalHost), port);
     [[maybe_unused]] const bool connected =
         QTest::qWaitFor([this] { return m_socket.state() == QAbstractSocket::ConnectedState; }, 5000);
 }

@@ -13,8 +13,9 @@ class RawClient
 {
 public:
     explicit RawClient(quint16 port);
-    // Connects to another of this machine's addresses, which is then also the client's address.
-    RawClient(const QHostAddress &address, quint16 port);
+    // Connects from `source` (another loopback address, e.g. 127.0.0.2: a client of its own as far
+    // as the server can tell) to the server on 127.0.0.1.
+    RawClient(quint16 port, const QHostAddress &source);
 
     bool isConnected() const { return m_socket.state() == QAbstractSocket::ConnectedState; }
     void send(const QByteArray &bytes);

@@ -319,7 +319,11 @@ QString SessionTreeModel::sessionText(const Session &session, int column) const
     }
     switch (column) {
     case TurnColumn: {
-        const QString name = elided(QString::fromUtf8(session.key.id), SessionLabelChars);
+        // A Claude Code session id is a UUID: its first group tells sessions apart (the tooltip has it all).
+        const QString id = QString::fromUtf8(session.key.id);
+        const QString name = session.key.source == SessionKey::Source::Client ? elided(id, SessionLabelChars)
+                             : id.size() > 12                                 ? id.left(8) + u'…'
+                                                                              : id;
         const QString count = turns == 1 ? tr("1 turn") : tr("%1 turns").arg(turns);
         return session.key.source == SessionKey::Source::Client ? tr("%1 (%2)").arg(name, count)
                                                                 : tr("Session %1 (%2)").arg(name, count);
@@ -363,7 +367,7 @@ QString SessionTreeModel::turnText(const Turn &turn, int number, int column) con
     case TurnColumn:
         return tr("#%1").arg(number);
     case TimeColumn:
-        return turn.started.toString(u"HH:mm:ss.zzz"_s);
+        return turn.started.toString(u"HH:mm:ss"_s);
     case ContextColumn:
         return tokens(figures.contextTokens);
     case CachedColumn:

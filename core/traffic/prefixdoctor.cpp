@@ -43,13 +43,7 @@ std::optional<PromptParts> split(const QByteArray &body, int options)
         } else if (field.key == "tools") {
             parts.tools = PromptJson::canonical(field.value, options);
         } else if (field.key == "system") {
-            std::string_view text;
-            if ((options & PromptJson::TextBlocks) && field.value.get_string().get(text) == simdjson::SUCCESS) {
-                // The same text-block form as a string `content`.
-                parts.system = PromptJson::textBlock(QByteArrayView(text.data(), qsizetype(text.size())));
-            } else {
-                parts.system = PromptJson::canonical(field.value, options);
-            }
+            parts.system = PromptJson::canonicalContent(field.value, options);
         } else {
             parts.parameters.append({Json::toBytes(field.key), PromptJson::canonical(field.value, options)});
         }
@@ -194,9 +188,8 @@ PrefixDiagnosis diagnose(const PromptTurn &previous, const PromptTurn &current)
     PrefixDiagnosis diagnosis;
     // Chat Completions bodies compare as sent. An Anthropic prompt does not change when a cache
     // marker moves or a string becomes the text block it means.
-    const int upstreamOptions = current.dialect == PromptTurn::Dialect::Anthropic
-                                    ? PromptJson::DropCacheControl | PromptJson::TextBlocks
-                                    : PromptJson::AsSent;
+    const int upstreamOptions =
+        current.dialect == PromptTurn::Dialect::Anthropic ? PromptJson::ClientRequest : PromptJson::AsSent;
     const auto upstreamBefore = split(previous.upstreamBody, upstreamOptions);
     const auto upstreamNow = split(current.upstreamBody, upstreamOptions);
     if (!upstreamBefore || !upstreamNow) {
@@ -207,7 +200,7 @@ PrefixDiagnosis diagnose(const PromptTurn &previous, const PromptTurn &current)
         return diagnosis;
     }
     diagnosis.verdict = PrefixDiagnosis::Verdict::Broken;
-    const int clientOptions = PromptJson::DropCacheControl | PromptJson::TextBlocks;
+    const int clientOptions = PromptJson::ClientRequest;
     const auto clientBefore = split(previous.clientBody, clientOptions);
     const auto clientNow = split(current.clientBody, clientOptions);
     if (!clientBefore || !clientNow) {

@@ -45,14 +45,10 @@ PromptShape PromptShape::fromClientBody(QByteArrayView body)
     if (parser.parse(body).get_object().get(request) != simdjson::SUCCESS) {
         return shape;
     }
-    constexpr int options = PromptJson::DropCacheControl | PromptJson::TextBlocks;
+    constexpr int options = PromptJson::ClientRequest;
     simdjson::dom::element system;
     if (request.at_key("system").get(system) == simdjson::SUCCESS) {
-        std::string_view text;
-        shape.system =
-            PromptJson::digest(system.get_string().get(text) == simdjson::SUCCESS
-                                   ? PromptJson::textBlock(QByteArrayView(text.data(), qsizetype(text.size())))
-                                   : PromptJson::canonical(system, options));
+        shape.system = PromptJson::digest(PromptJson::canonicalContent(system, options));
         shape.systemExcerpt = systemText(system).simplified().left(ExcerptChars);
     }
     simdjson::dom::array messages;

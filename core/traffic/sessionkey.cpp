@@ -56,7 +56,7 @@ SessionKey SessionKey::fromRequest(const HttpHeaders &headers, QByteArrayView bo
     simdjson::dom::element system;
     const QByteArray systemDigest =
         request.at_key("system").get(system) == simdjson::SUCCESS
-            ? PromptJson::digest(PromptJson::canonical(system, PromptJson::DropCacheControl))
+            ? PromptJson::digest(PromptJson::canonicalContent(system, PromptJson::ClientRequest))
             : QByteArray("none");
     return {"client " + clientHost.toByteArray() + ' ' + userAgent.toByteArray() + ' ' +
                 Json::stringAt(request, "model") + " system " + systemDigest,

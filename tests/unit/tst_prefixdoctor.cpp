@@ -1,14 +1,21 @@
 // SPDX-License-Identifier: MIT
 // The prefix doctor: whether a turn's upstream prompt extends the previous turn's, where it stops,
 // and which change in the client's request caused it.
+#include "api/requestdecoder.h"
+#include "backend/openai/chatrequestbuilder.h"
+#include "json/jsonparser.h"
 #include "traffic/prefixdoctor.h"
 
+#include <QtCore/QFile>
+#include <QtCore/QJsonDocument>
+#include <QtCore/QJsonObject>
 #include <QtTest/QTest>
 
 using namespace Switchboard::Core;
 using Verdict = PrefixDiagnosis::Verdict;
 using Cause = PrefixDiagnosis::Cause;
 using Dialect = PromptTurn::Dialect;
+using namespace Qt::StringLiterals;
 
 namespace {
 
@@ -41,6 +48,32 @@ const QByteArray Upstream3 =
     R"({"role":"assistant","content":"ok"},{"role":"user","content":"again"}],)"
     R"("tools":[{"type":"function","function":{"name":"ls"}}]})";
 
+QByteArray recordedBody(const QString &name)
+{
+    QFile file(qEnvironmentVariable("SWITCHBOARD_TEST_DATA") + u"/claude-code/"_s + name);
+    if (!file.open(QIODevice::ReadOnly)) {
+        return {};
+    }
+    // As the client sent it, keys in their order (QJsonDocument would sort them).
+    JsonParser parser;
+    simdjson::dom::element body;
+    const QByteArray recorded = file.readAll();
+    return parser.parse(recorded)["body"].get(body) == simdjson::SUCCESS ? Json::serialize(body) : QByteArray();
+}
+
+// The Chat Completions body Switchboard sends for a client request.
+QByteArray translated(const QByteArray &client)
+{
+    const auto decoded = RequestDecoder::decode(client, RequestDecoder::Endpoint::Messages);
+    if (!decoded) {
+        return {};
+    }
+    ChatRequestOptions options;
+    options.upstreamModel = "qwen3-coder";
+    const auto chat = buildChatRequest(*decoded, options);
+    return chat ? chat->body : QByteArray();
+}
+
 QByteArray replaced(QByteArray text, QByteArrayView from, QByteArrayView to)
 {
     const qsizetype at = text.indexOf(from);
@@ -59,6 +92,8 @@ private Q_SLOTS:
     void diagnose();
     void excerptKeepsCharactersWhole();
     void summaryIsOneLine();
+    void claudeCodeRecording();
+    void claudeCodeRecordingThroughTranslation();
 };
 
 void TestPrefixDoctor::diagnose_data()
@@ -132,6 +167,23 @@ void TestPrefixDoctor::diagnose_data()
     QTest::newRow("pass-through client rewrote messages[1]")
         << Client2 << Client2 << rewritten << rewritten << anthropic << Verdict::Broken << Cause::ClientRewroteMessage
         << QByteArray("messages") << 1 << qsizetype(54) << 1 << QByteArrayList();
+    // Claude Code's attribution line changes its cch= value on every request; Anthropic's cache and
+    // Switchboard's translation both ignore it.
+    const auto attributedWith = [](const QByteArray &request, QByteArrayView nonce) {
+        const QByteArray system =
+            R"("system":[{"type":"text","text":"x-anthropic-billing-header: cc_version=2.1; cch=)" +
+            nonce.toByteArray() + R"(;"},{"type":"text","text":"S"}])";
+        return replaced(request, R"("system":"S")", system);
+    };
+    const QByteArray attributed = attributedWith(Client2, "a1b2c");
+    const QByteArray nextAttributed = attributedWith(Client3, "ffe31");
+    QTest::newRow("pass-through attribution nonce")
+        << attributed << attributed << nextAttributed << nextAttributed << anthropic << Verdict::Extends << Cause::None
+        << QByteArray() << -1 << qsizetype(-1) << -1 << QByteArrayList();
+    QTest::newRow("attribution nonce is not a system change")
+        << attributed << Upstream2 << nextAttributed << replaced(Upstream3, R"("content":"hi")", R"("content":"hi!")")
+        << chat << Verdict::Broken << Cause::Translation << QByteArray("messages") << 1 << qsizetype(28) << -1
+        << QByteArrayList();
     QTest::newRow("not JSON") << Client1 << QByteArray("<html>") << Client2 << Upstream2 << chat << Verdict::Unknown
                               << Cause::None << QByteArray() << -1 << qsizetype(-1) << -1 << QByteArrayList();
 }
@@ -191,6 +243,45 @@ void TestPrefixDoctor::summaryIsOneLine()
     QVERIFY2(summary.contains(u"Switchboard's translation"), qPrintable(summary));
     QVERIFY2(summary.contains(u"[was: \"}"), qPrintable(summary));
     QVERIFY2(summary.contains(u"[now: \\nthere"), qPrintable(summary));
+}
+
+void TestPrefixDoctor::claudeCodeRecording()
+{
+    // Two real consecutive Claude Code requests: the second adds the tool call and its result, moves
+    // the cache marker and writes the mid-conversation system message as a string instead of a
+    // text block. Passed through, the prompt still extends.
+    const QByteArray first = recordedBody(u"01-first-turn-request.json"_s);
+    const QByteArray second = recordedBody(u"02-tool-result-request.json"_s);
+    QVERIFY(!first.isEmpty() && !second.isEmpty());
+    PrefixDiagnosis diagnosis;
+    QBENCHMARK
+    {
+        diagnosis = PrefixDoctor::diagnose({first, first, Dialect::Anthropic}, {second, second, Dialect::Anthropic});
+    }
+    QVERIFY2(diagnosis.verdict == Verdict::Extends, qPrintable(diagnosis.summary()));
+    // The client's own turn against itself, reversed: the second request's messages were dropped.
+    diagnosis = PrefixDoctor::diagnose({second, second, Dialect::Anthropic}, {first, first, Dialect::Anthropic});
+    QCOMPARE(diagnosis.cause, Cause::ClientDroppedMessages);
+    QCOMPARE(diagnosis.upstreamMessage, 2);
+    QCOMPARE(diagnosis.clientMessage, 2);
+}
+
+void TestPrefixDoctor::claudeCodeRecordingThroughTranslation()
+{
+    // The same two requests through Switchboard's Chat Completions translation: the client's second
+    // request extends its first, so the upstream prompt must extend too.
+    const QByteArray first = recordedBody(u"01-first-turn-request.json"_s);
+    const QByteArray second = recordedBody(u"02-tool-result-request.json"_s);
+    const QByteArray firstUpstream = translated(first);
+    const QByteArray secondUpstream = translated(second);
+    QVERIFY(!firstUpstream.isEmpty() && !secondUpstream.isEmpty());
+    PrefixDiagnosis diagnosis;
+    QBENCHMARK
+    {
+        diagnosis = PrefixDoctor::diagnose({first, firstUpstream, Dialect::ChatCompletions},
+                                           {second, secondUpstream, Dialect::ChatCompletions});
+    }
+    QVERIFY2(diagnosis.verdict == Verdict::Extends, qPrintable(diagnosis.summary()));
 }
 
 QTEST_GUILESS_MAIN(TestPrefixDoctor)

@@ -23,7 +23,7 @@ PrefixTracker::Session &PrefixTracker::sessionFor(const QByteArray &id)
         m_index.remove(m_sessions.back().id);
         m_sessions.pop_back();
     }
-    m_sessions.push_front(Session{id, {}, {}});
+    m_sessions.push_front(Session{id, SessionBranches(MaxBranches), {}});
     m_index.insert(id, m_sessions.begin());
     return m_sessions.front();
 }
@@ -32,8 +32,8 @@ PrefixDiagnosis PrefixTracker::observe(const SessionKey &key, const PromptTurn &
 {
     Session &session = sessionFor(key.id);
     const int branchIndex = session.branches.assign(PromptShape::fromClientBody(turn.clientBody));
-    if (branchIndex >= MaxBranches) {
-        return {}; // an agent with this many subagents at once: forget the newest, not the main one
+    if (branchIndex < 0) {
+        return {}; // an agent with this many subagents: the newest go unwatched, not the main one
     }
     Branch &branch = session.latest[branchIndex];
     PrefixDiagnosis diagnosis;

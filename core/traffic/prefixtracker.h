@@ -40,7 +40,7 @@ private:
     struct Session
     {
         QByteArray id;
-        SessionBranches branches;
+        SessionBranches branches{MaxBranches};
         QHash<int, Branch> latest;
     };
 

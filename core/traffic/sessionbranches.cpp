@@ -23,6 +23,9 @@ int SessionBranches::assign(const PromptShape &shape)
         branch = latestWhere([&shape](const PromptShape &latest) { return latest.system == shape.system; });
     }
     if (branch < 0) {
+        if (m_latest.size() >= m_capacity) {
+            return -1;
+        }
         m_latest.append(shape);
         return int(m_latest.size()) - 1;
     }

@@ -15,11 +15,18 @@ namespace Switchboard::Core {
 class SessionBranches
 {
 public:
-    // The branch's index, in the order branches appeared.
+    // At most `capacity` branches: a client that sends a new system prompt with every request
+    // must not grow one session without bound.
+    explicit SessionBranches(int capacity = 1024)
+        : m_capacity(capacity)
+    {}
+
+    // The branch's index, in the order branches appeared; -1 for a new branch beyond the capacity.
     int assign(const PromptShape &shape);
     int count() const { return int(m_latest.size()); }
 
 private:
+    int m_capacity;
     QList<PromptShape> m_latest; // each branch's latest turn
 };
 

@@ -158,13 +158,16 @@ void SessionTreeModel::addExchange(const ExchangeRecord &record)
     if (sessionRow < 0) {
         sessionRow = int(m_sessions.size());
         beginInsertRows({}, sessionRow, sessionRow);
-        m_sessions.append(Session{key, {}, {}});
+        m_sessions.append(Session{key, SessionBranches(), {}});
         m_sessionById.insert(key.id, sessionRow);
         endInsertRows();
     }
     Session &session = m_sessions[sessionRow];
     const PromptShape shape = PromptShape::fromClientBody(body);
-    const int branchRow = session.shapes.assign(shape);
+    int branchRow = session.shapes.assign(shape);
+    if (branchRow < 0) {
+        branchRow = session.shapes.count() - 1; // beyond the capacity, the newest branches share the last
+    }
     const QModelIndex sessionIndex = index(sessionRow, 0);
     if (branchRow >= session.branches.size()) {
         beginInsertRows(sessionIndex, branchRow, branchRow);
@@ -234,11 +237,19 @@ void SessionTreeModel::diagnoseFrom(const Location &location)
     }
     Turn &turn = turns[location.turn];
     turn.diagnosis = previous >= 0 ? PrefixDoctor::diagnose(turns.at(previous).prompt, turn.prompt) : PrefixDiagnosis{};
+    int latest = location.turn;
     for (int next = location.turn + 1; next < turns.size(); ++next) {
         if (turns.at(next).hasUpstream) {
             turns[next].diagnosis = PrefixDoctor::diagnose(turn.prompt, turns.at(next).prompt);
             emitTurnChanged({location.session, location.branch, next});
+            latest = next;
             break;
+        }
+    }
+    // Only a branch's latest prompt is compared again; the log holds the bodies of the others.
+    for (int i = 0; i < latest; ++i) {
+        if (turns.at(i).hasUpstream) {
+            turns[i].prompt = {};
         }
     }
 }

@@ -134,6 +134,14 @@ void TestSessionKey::branches()
     // ... and rewrote its first message: still the main branch (latest with that system prompt).
     QCOMPARE(branches.assign(shape("main, edited", "fix the bug, please", 4)), 0);
     QCOMPARE(branches.count(), 3);
+
+    // Bounded: beyond its capacity a new branch is refused, known ones still match.
+    SessionBranches bounded(2);
+    QCOMPARE(bounded.assign(shape("a", "1", 0)), 0);
+    QCOMPARE(bounded.assign(shape("b", "2", 0)), 1);
+    QCOMPARE(bounded.assign(shape("c", "3", 0)), -1);
+    QCOMPARE(bounded.assign(shape("a", "1", 1)), 0);
+    QCOMPARE(bounded.count(), 2);
 }
 
 QTEST_GUILESS_MAIN(TestSessionKey)

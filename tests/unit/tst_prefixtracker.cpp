@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: MIT
 // The gateway's prefix tracker: one log line per turn that breaks its branch's prefix, and a
 // bounded memory of sessions.
+#include "json/jsonparser.h"
 #include "traffic/prefixtracker.h"
 
+#include <QtCore/QFile>
 #include <QtCore/QRegularExpression>
 #include <QtTest/QTest>
 
@@ -45,6 +47,7 @@ private Q_SLOTS:
     void blamesTranslationAsAWarning();
     void subagentsAreBranches();
     void forgetsTheLeastRecentSession();
+    void claudeCodeTurnCost();
 };
 
 void TestPrefixTracker::logsOneLinePerBrokenPrefix()
@@ -109,6 +112,29 @@ void TestPrefixTracker::forgetsTheLeastRecentSession()
     QCOMPARE(tracker.observe(a, turn("S", {"hi", "yo", "x", "y", "z"})).verdict, PrefixDiagnosis::Verdict::Extends);
     QCOMPARE(tracker.observe({"b", SessionKey::Source::Header}, turn("S", {"hi", "yo", "x"})).verdict,
              PrefixDiagnosis::Verdict::Unknown);
+}
+
+void TestPrefixTracker::claudeCodeTurnCost()
+{
+    // What the gateway's thread spends per turn of a real Claude Code session (a 50 KB request,
+    // passed through): the session key, the branch and the comparison with the previous turn.
+    QFile file(qEnvironmentVariable("SWITCHBOARD_TEST_DATA") + u"/claude-code/02-tool-result-request.json"_qs);
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    const QByteArray recorded = file.readAll();
+    JsonParser parser;
+    simdjson::dom::element element;
+    QCOMPARE(parser.parse(recorded)["body"].get(element), simdjson::SUCCESS);
+    const QByteArray body = Json::serialize(element);
+    const PromptTurn turn{body, body, PromptTurn::Dialect::Anthropic};
+    const HttpHeaders headers{{"X-Claude-Code-Session-Id", "0bfc5bfb"}};
+    PrefixTracker tracker;
+    tracker.observe(SessionKey::fromRequest(headers, body, "127.0.0.1", "claude-cli"), turn);
+    PrefixDiagnosis diagnosis;
+    QBENCHMARK
+    {
+        diagnosis = tracker.observe(SessionKey::fromRequest(headers, body, "127.0.0.1", "claude-cli"), turn);
+    }
+    QCOMPARE(diagnosis.verdict, PrefixDiagnosis::Verdict::Extends);
 }
 
 QTEST_GUILESS_MAIN(TestPrefixTracker)

@@ -90,6 +90,7 @@ private Q_SLOTS:
     void groupsSessionsBranchesAndTurns();
     void turnFigures();
     void clearEmptiesTheTree();
+    void forgetsTurnsTheRingDropped();
 };
 
 void TestSessionTreeModel::groupsSessionsBranchesAndTurns()
@@ -174,6 +175,31 @@ void TestSessionTreeModel::clearEmptiesTheTree()
     QTRY_COMPARE(model.rowCount(), 1);
     log.clear();
     QCOMPARE(model.rowCount(), 0);
+    QVERIFY(!model.indexOfExchange(1).isValid());
+}
+
+void TestSessionTreeModel::forgetsTurnsTheRingDropped()
+{
+    TrafficLog log(2);
+    Model model(log);
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    const auto turnsShown = [&model] {
+        return model.rowCount(model.index(0, 0, model.index(0, 0)));
+    };
+    QByteArrayList texts{"go"};
+    for (int turn = 1; turn <= 4; ++turn) {
+        recordTurn(log, "sess-a", "main", texts);
+        texts << "ok"
+              << "more";
+        QTRY_COMPARE(turnsShown(), turn); // kept while within twice the ring's size
+    }
+    recordTurn(log, "sess-a", "main", texts);
+    QTRY_COMPARE(turnsShown(), 2);
+    const QModelIndex branch = model.index(0, 0, model.index(0, 0));
+    QCOMPARE(model.index(1, Model::PrefixColumn, branch).data().toString(), u"ok"_s);
+    const quint64 newest = model.index(1, 0, branch).data(Model::ExchangeIdRole).toULongLong();
+    QCOMPARE(newest, quint64(5));
+    QCOMPARE(model.indexOfExchange(newest), model.index(1, 0, branch));
     QVERIFY(!model.indexOfExchange(1).isValid());
 }
 

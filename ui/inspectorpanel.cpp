@@ -2,9 +2,11 @@
 #include "inspectorpanel.h"
 
 #include "palettecolors.h"
+#include "sessionsview.h"
 #include "statustintdelegate.h"
 #include "traffic/bodyformat.h"
 #include "traffic/requestdiff.h"
+#include "traffic/sessiontreemodel.h"
 #include "traffic/trafficexport.h"
 #include "traffic/trafficlog.h"
 #include "traffic/traffictablemodel.h"
@@ -150,6 +152,7 @@ InspectorPanel::InspectorPanel(Core::TrafficLog &log, QWidget *parent)
     , m_log(log)
     , m_model(new TrafficTableModel(log, this))
     , m_proxy(new TrafficFilterProxy(this))
+    , m_sessionModel(new Core::SessionTreeModel(log, this))
 {
     m_proxy->setSourceModel(m_model);
     m_refreshTimer.setSingleShot(true);
@@ -159,12 +162,13 @@ InspectorPanel::InspectorPanel(Core::TrafficLog &log, QWidget *parent)
     buildActions();
     buildFilterRow();
     buildTable();
+    buildViews();
     buildDetail();
 
     m_splitter = new QSplitter(Qt::Vertical, this);
     m_splitter->setObjectName(u"inspectorSplitter"_s);
     m_splitter->setChildrenCollapsible(false);
-    m_splitter->addWidget(m_table);
+    m_splitter->addWidget(m_views);
     m_splitter->addWidget(m_detail);
     m_splitter->setStretchFactor(0, 2);
     m_splitter->setStretchFactor(1, 3);
@@ -345,6 +349,29 @@ void InspectorPanel::buildTable()
     connect(bar, &QScrollBar::valueChanged, this, [this, bar](int value) { m_atBottom = value >= bar->maximum(); });
     connect(bar, &QScrollBar::rangeChanged, this, &InspectorPanel::followNewest);
     connect(m_table, &QTableView::customContextMenuRequested, this, &InspectorPanel::showContextMenu);
+}
+
+void InspectorPanel::buildViews()
+{
+    m_sessions = new SessionsView(*m_sessionModel, this);
+    connect(m_sessions, &SessionsView::exchangeSelected, this, &InspectorPanel::selectExchange);
+    m_views = new QTabWidget(this);
+    describe(m_views, u"inspectorViews"_s, tr("Traffic views"),
+             tr("Every exchange in order, or the agent sessions they make up"));
+    m_views->setDocumentMode(true);
+    m_views->addTab(m_table, tr("&Exchanges"));
+    m_views->addTab(m_sessions, tr("&Sessions"));
+}
+
+void InspectorPanel::selectExchange(quint64 id)
+{
+    const int row = m_model->rowOf(id);
+    const QModelIndex index = row < 0 ? QModelIndex() : m_proxy->mapFromSource(m_model->index(row, 0));
+    if (!index.isValid()) {
+        return; // left the ring, or filtered out of the table
+    }
+    m_table->selectionModel()->setCurrentIndex(index, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+    m_table->scrollTo(index);
 }
 
 void InspectorPanel::buildDetail()
@@ -817,7 +844,7 @@ QByteArray InspectorPanel::saveState() const
     QByteArray state;
     QDataStream out(&state, QIODevice::WriteOnly);
     out << StateVersion << m_splitter->saveState() << m_timelineSplitter->saveState()
-        << m_table->horizontalHeader()->saveState() << m_diff->header()->saveState();
+        << m_table->horizontalHeader()->saveState() << m_diff->header()->saveState() << m_sessions->saveState();
     return state;
 }
 
@@ -837,6 +864,12 @@ void InspectorPanel::restoreState(const QByteArray &state)
     m_timelineSplitter->restoreState(timelineSplitter);
     m_table->horizontalHeader()->restoreState(tableHeader);
     m_diff->header()->restoreState(diffHeader);
+    // Added after version 1 was saved: older states end before it.
+    QByteArray sessions;
+    in >> sessions;
+    if (in.status() == QDataStream::Ok) {
+        m_sessions->restoreState(sessions);
+    }
 }
 
 } // namespace Switchboard::Ui

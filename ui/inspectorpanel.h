@@ -20,6 +20,7 @@ class QToolButton;
 class QTreeWidget;
 
 namespace Switchboard::Core {
+class SessionTreeModel;
 class TrafficLog;
 class TrafficTableModel;
 struct ExchangeRecord;
@@ -27,6 +28,7 @@ struct ExchangeRecord;
 
 namespace Switchboard::Ui {
 
+class SessionsView;
 class TrafficFilterProxy;
 
 // The traffic inspector: a filterable live table of the exchanges in a TrafficLog and, for the
@@ -70,6 +72,7 @@ protected:
 private:
     void buildFilterRow();
     void buildTable();
+    void buildViews();
     void buildDetail();
     void buildActions();
 
@@ -80,6 +83,8 @@ private:
     void copyCurl();
     void openCurrentInPlayground();
 
+    // Makes the exchange the table's current row (the Sessions view's selected turn).
+    void selectExchange(quint64 id);
     QList<quint64> selectedIds() const;
     quint64 currentId() const;
     void onCurrentChanged();
@@ -96,6 +101,7 @@ private:
     Core::TrafficLog &m_log;
     Core::TrafficTableModel *m_model;
     TrafficFilterProxy *m_proxy;
+    Core::SessionTreeModel *m_sessionModel;
     QString m_baseUrl;
 
     QLineEdit *m_filter = nullptr;
@@ -106,6 +112,8 @@ private:
     QToolButton *m_clear = nullptr;
     QSplitter *m_splitter = nullptr;
     QTableView *m_table = nullptr;
+    SessionsView *m_sessions = nullptr;
+    QTabWidget *m_views = nullptr; // the exchange table and the Sessions view
     QTabWidget *m_detail = nullptr;
     QPlainTextEdit *m_requestView = nullptr;
     QPlainTextEdit *m_responseView = nullptr;

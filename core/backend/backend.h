@@ -17,6 +17,15 @@ namespace Switchboard::Core {
 class ExchangeTap;
 class ReplyTarget;
 
+// Told the body a backend is about to send upstream for a Messages request: the gateway compares
+// it with the session's previous turn to see whether the engine's prefix cache still holds.
+class UpstreamBodyObserver
+{
+public:
+    virtual ~UpstreamBodyObserver() = default;
+    virtual void upstreamBody(QByteArrayView chatCompletionsBody) = 0;
+};
+
 // Everything a backend may need to answer one Messages request.
 struct BackendRequest
 {
@@ -26,6 +35,7 @@ struct BackendRequest
     QByteArray rawQuery;      // the client's query string (?beta=true)
     HttpHeaders clientHeaders;
     std::shared_ptr<ExchangeTap> tap; // the inspector's record of this exchange, if any
+    UpstreamBodyObserver *upstreamObserver = nullptr;
 };
 
 // A generation in progress. cancel() stops it at once (an upstream request is aborted, which is

@@ -171,6 +171,7 @@ void ApiServer::handleMessages(HttpRequest &&request, HttpResponder &&responder,
     auto *exchange =
         new MessagesExchange(std::move(request), std::move(responder), requestId, std::move(decoded).value(),
                              *match->backend, match->upstreamModel, m_options, this);
+    exchange->setPrefixTracker(m_prefixTracker);
     exchange->start();
 }
 
@@ -193,8 +194,8 @@ QCoro::Task<> ApiServer::handleCountTokens(HttpRequest request, HttpResponder re
     if (ExchangeTap *tap = responder.tap()) {
         tap->setRoute(decoded->model, match->backend->name());
     }
-    const BackendRequest backendRequest{*decoded,      match->upstreamModel,        request.body,
-                                        request.query, forwardableHeaders(request), nullptr};
+    const BackendRequest backendRequest{
+        *decoded, match->upstreamModel, request.body, request.query, forwardableHeaders(request), nullptr, nullptr};
     const auto count = co_await match->backend->countTokens(backendRequest);
     if (!count) {
         ApiResponse::sendError(responder, count.error(), requestId);

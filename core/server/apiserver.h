@@ -18,6 +18,7 @@ namespace Switchboard::Core {
 class AccessPolicy;
 class Backend;
 class ModelRouter;
+class PrefixTracker;
 class TrafficLog;
 struct HttpRequest;
 
@@ -48,6 +49,9 @@ public:
     void interruptAll(const ApiError &error);
     // Records every exchange from now on (null: none). The log must outlive this server.
     void setTrafficLog(TrafficLog *log) { m_traffic = log; }
+    // Tells `tracker` each Messages turn's client and upstream bodies (null: none). It must outlive
+    // this server.
+    void setPrefixTracker(PrefixTracker *tracker) { m_prefixTracker = tracker; }
 
 private:
     void handleMessages(HttpRequest &&request, HttpResponder &&responder, const QByteArray &requestId);
@@ -66,6 +70,7 @@ private:
     const AccessPolicy &m_access;
     ServerOptions m_options;
     TrafficLog *m_traffic = nullptr;
+    PrefixTracker *m_prefixTracker = nullptr;
     bool m_refusing = false;
     // `created_at` of models that exist because a route names them, not because a backend lists them.
     QByteArray m_configuredAt;

@@ -7,6 +7,7 @@
 #include "routing/modelrouter.h"
 #include "security/accesspolicy.h"
 #include "security/redactor.h"
+#include "traffic/prefixtracker.h"
 
 #include <QtCore/QLoggingCategory>
 #include <QtCore/QTimerEvent>
@@ -23,9 +24,11 @@ Gateway::Gateway(const GatewayConfig &config, ServerOptions options, HttpServerL
     , m_access(std::make_unique<AccessPolicy>(config.access))
     , m_client(new HttpClient(this))
     , m_router(ModelRouter::fromConfig(config, *m_client))
+    , m_prefixTracker(std::make_unique<PrefixTracker>())
     , m_api(new ApiServer(*m_router, *m_access, options, this))
     , m_http(new HttpServer(*m_api, m_access.get(), limits, this))
 {
+    m_api->setPrefixTracker(m_prefixTracker.get());
     connect(m_http, &HttpServer::connectionCountChanged, this, &Gateway::onConnectionCountChanged);
     // Whatever their shape, configured keys never reach a log or an error message.
     Redactor::registerSecret(config.access.apiKey);

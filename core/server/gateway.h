@@ -21,6 +21,7 @@ class ApiServer;
 class HttpClient;
 class HttpServer;
 class ModelRouter;
+class PrefixTracker;
 class TrafficLog;
 
 // Switchboard's server, assembled: the upstream client, the backends and routes, the API and the
@@ -58,6 +59,7 @@ private:
     std::unique_ptr<AccessPolicy> m_access;
     HttpClient *m_client;
     std::unique_ptr<ModelRouter> m_router;
+    std::unique_ptr<PrefixTracker> m_prefixTracker;
     ApiServer *m_api;
     HttpServer *m_http;
     QBasicTimer m_deadline;

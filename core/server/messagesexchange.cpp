@@ -8,6 +8,8 @@
 #include "relaywriter.h"
 #include "reply/replyshaper.h"
 #include "ssemessagewriter.h"
+#include "traffic/prefixtracker.h"
+#include "traffic/sessionkey.h"
 
 namespace Switchboard::Core {
 
@@ -32,8 +34,13 @@ MessagesExchange::~MessagesExchange()
 void MessagesExchange::start()
 {
     m_responder.setClientGoneHandler([this] { onClientGone(); });
-    BackendRequest request{m_decoded,       m_upstreamModel,   m_request.body,
-                           m_request.query, m_request.headers, m_responder.sharedTap()};
+    BackendRequest request{m_decoded,
+                           m_upstreamModel,
+                           m_request.body,
+                           m_request.query,
+                           m_request.headers,
+                           m_responder.sharedTap(),
+                           m_prefixTracker ? this : nullptr};
     auto call = m_backend.startMessage(request, *this);
     m_call = std::move(call);
     if (m_done) {
@@ -63,8 +70,27 @@ GenerationSink &MessagesExchange::generation()
     return *m_shaper;
 }
 
+void MessagesExchange::reportPrompt(QByteArrayView upstreamBody, PromptTurn::Dialect dialect)
+{
+    if (!m_prefixTracker || m_reportedPrompt) {
+        return;
+    }
+    m_reportedPrompt = true;
+    const QByteArray host = m_request.peerAddress.toString().toUtf8();
+    const SessionKey session =
+        SessionKey::fromRequest(m_request.headers, m_request.body, host, m_request.header("user-agent"));
+    m_prefixTracker->observe(session, {m_request.body, upstreamBody.toByteArray(), dialect});
+}
+
+void MessagesExchange::upstreamBody(QByteArrayView chatCompletionsBody)
+{
+    reportPrompt(chatCompletionsBody, PromptTurn::Dialect::ChatCompletions);
+}
+
 RelaySink &MessagesExchange::relay()
 {
+    // Only pass-through relays: its upstream prompt is the client's own body.
+    reportPrompt(m_request.body, PromptTurn::Dialect::Anthropic);
     if (!m_relay) {
         m_relay = std::make_unique<RelayWriter>(m_responder, m_requestId, [this] { onFinished(); });
         m_relay->setWriteObserver([this] { watchBacklog(); });

@@ -7,6 +7,7 @@
 #include "http/httprequest.h"
 #include "http/httpresponder.h"
 #include "serveroptions.h"
+#include "traffic/prefixdoctor.h"
 
 #include <QtCore/QObject>
 
@@ -16,6 +17,7 @@ namespace Switchboard::Core {
 
 class FlowControl;
 class MessageEventSink;
+class PrefixTracker;
 class RelayWriter;
 class ReplyShaper;
 
@@ -25,6 +27,7 @@ class ReplyShaper;
 class MessagesExchange final
     : public QObject
     , public ReplyTarget
+    , private UpstreamBodyObserver
 {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(MessagesExchange)
@@ -35,6 +38,8 @@ public:
                      QObject *parent = nullptr);
     ~MessagesExchange() override;
 
+    // Before start(): report the turn's bodies to `tracker` (null: none).
+    void setPrefixTracker(PrefixTracker *tracker) { m_prefixTracker = tracker; }
     void start();
     // Cancels the backend call and ends the answer with `error`: an error status if nothing was
     // sent yet, an `event: error` on a stream under way.
@@ -44,6 +49,8 @@ public:
     RelaySink &relay() override;
 
 private:
+    void upstreamBody(QByteArrayView chatCompletionsBody) override;
+    void reportPrompt(QByteArrayView upstreamBody, PromptTurn::Dialect dialect);
     void onClientGone();
     void onFinished();
     void stopBackend();
@@ -64,6 +71,8 @@ private:
     std::unique_ptr<RelayWriter> m_relay;
     std::unique_ptr<FlowControl> m_flow;
     std::unique_ptr<BackendCall> m_call;
+    PrefixTracker *m_prefixTracker = nullptr;
+    bool m_reportedPrompt = false; // a retried call builds the same body again: one turn, one report
     bool m_done = false;
 };
 

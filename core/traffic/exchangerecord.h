@@ -34,6 +34,9 @@ struct ExchangeSummary
     qint64 durationUs = -1;         // to the end of the response; -1 while open
     int inputTokens = -1;
     int outputTokens = -1;
+    // The prompt tokens the answer's usage says were read from, and written to, the backend's cache.
+    int cacheReadTokens = -1;
+    int cacheCreationTokens = -1;
     State state = State::Open;
     QString upstreamUrl;
     QString upstreamError;

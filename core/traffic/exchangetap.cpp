@@ -30,6 +30,17 @@ int intOr(const QJsonValue &value, int fallback)
     return value.isDouble() ? value.toInt() : fallback;
 }
 
+// message_start's output count is a placeholder; the real one comes with message_delta.
+void recordUsage(const QJsonObject &usage, ExchangeSummary &record, bool withOutput = true)
+{
+    record.inputTokens = intOr(usage[u"input_tokens"_qs], record.inputTokens);
+    if (withOutput) {
+        record.outputTokens = intOr(usage[u"output_tokens"_qs], record.outputTokens);
+    }
+    record.cacheReadTokens = intOr(usage[u"cache_read_input_tokens"_qs], record.cacheReadTokens);
+    record.cacheCreationTokens = intOr(usage[u"cache_creation_input_tokens"_qs], record.cacheCreationTokens);
+}
+
 } // namespace
 
 ExchangeTap::ExchangeTap(quint64 id, const QByteArray &requestId, const HttpRequest &request,
@@ -140,12 +151,10 @@ void ExchangeTap::recordClientEvent(const SseEvent &event, qint64 offsetUs)
     }
     // Token counts come from the two events that carry usage; parsing only those keeps this cheap.
     if (event.name == "message_start") {
-        const QJsonObject usage = QJsonDocument::fromJson(event.data).object()[u"message"_qs][u"usage"_qs].toObject();
-        m_record.inputTokens = intOr(usage[u"input_tokens"_qs], m_record.inputTokens);
+        recordUsage(QJsonDocument::fromJson(event.data).object()[u"message"_qs][u"usage"_qs].toObject(), m_record,
+                    false);
     } else if (event.name == "message_delta") {
-        const QJsonObject usage = QJsonDocument::fromJson(event.data).object()[u"usage"_qs].toObject();
-        m_record.inputTokens = intOr(usage[u"input_tokens"_qs], m_record.inputTokens);
-        m_record.outputTokens = intOr(usage[u"output_tokens"_qs], m_record.outputTokens);
+        recordUsage(QJsonDocument::fromJson(event.data).object()[u"usage"_qs].toObject(), m_record);
     } else if (event.name == "error") {
         m_record.state = ExchangeRecord::State::Failed;
     }
@@ -153,9 +162,7 @@ void ExchangeTap::recordClientEvent(const SseEvent &event, qint64 offsetUs)
 
 void ExchangeTap::recordJsonUsage(QByteArrayView json)
 {
-    const QJsonObject usage = QJsonDocument::fromJson(json.toByteArray()).object()[u"usage"_qs].toObject();
-    m_record.inputTokens = intOr(usage[u"input_tokens"_qs], m_record.inputTokens);
-    m_record.outputTokens = intOr(usage[u"output_tokens"_qs], m_record.outputTokens);
+    recordUsage(QJsonDocument::fromJson(json.toByteArray()).object()[u"usage"_qs].toObject(), m_record);
 }
 
 void ExchangeTap::responseEnd(bool complete)

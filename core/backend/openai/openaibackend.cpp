@@ -241,6 +241,9 @@ std::unique_ptr<BackendCall> OpenAiBackend::startMessage(const BackendRequest &r
     for (const QByteArray &note : translated->notes) {
         qCDebug(lcOpenAi) << m_options.name << "translation:" << note;
     }
+    if (request.upstreamObserver) {
+        request.upstreamObserver->upstreamBody(translated->body);
+    }
     auto upstream = upstreamRequest("POST", QStringLiteral("/chat/completions"), std::move(translated->body));
     upstream.headers.append("Accept", options.stream ? "text/event-stream" : "application/json");
     upstream.tap = request.tap;

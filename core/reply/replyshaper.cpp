@@ -17,6 +17,7 @@ Usage ReplyShaper::usage() const
 {
     Usage usage;
     usage.inputTokens = m_reported.inputTokens.value_or(m_options.estimatedInputTokens);
+    usage.cacheReadInputTokens = m_reported.inputTokens ? m_reported.cacheReadInputTokens.value_or(0) : 0;
     usage.outputTokens = m_reported.outputTokens.value_or(m_generatedPieces);
     return usage;
 }
@@ -128,7 +129,9 @@ void ReplyShaper::usage(const UsageReport &report)
         return;
     }
     if (report.inputTokens) {
+        // The prompt's figures come together: the latest report's cache count, or none.
         m_reported.inputTokens = report.inputTokens;
+        m_reported.cacheReadInputTokens = report.cacheReadInputTokens.value_or(0);
     }
     if (report.outputTokens) {
         m_reported.outputTokens = report.outputTokens;

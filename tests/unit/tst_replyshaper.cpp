@@ -12,6 +12,10 @@
 
 using namespace Switchboard::Core;
 using namespace Switchboard::Test;
+using namespace Qt::StringLiterals;
+
+using UsageReports = QList<UsageReport>;
+Q_DECLARE_METATYPE(UsageReport)
 
 // Stop-sequence matching and the event grammar every backend's output is shaped into.
 class TestReplyShaper final : public QObject
@@ -35,6 +39,8 @@ private Q_SLOTS:
     void shaper_usesEstimateUntilTheBackendCounts();
     void assembler_buildsAMessage();
     void assembler_repairsBrokenToolInput();
+    void shaper_carriesTheBackendsUsage_data();
+    void shaper_carriesTheBackendsUsage();
 };
 
 namespace {
@@ -309,6 +315,80 @@ void TestReplyShaper::assembler_repairsBrokenToolInput()
     const QJsonArray content = QJsonDocument::fromJson(assembler.toJson()).object()[u"content"].toArray();
     QCOMPARE(content[0][u"input"].toObject(), QJsonObject());
     QCOMPARE(content[1][u"input"][u"y"].toString(), u"ok");
+}
+
+void TestReplyShaper::shaper_carriesTheBackendsUsage_data()
+{
+    // Reports in the order the backend makes them; the answer is two text deltas. The estimate is 42.
+    QTest::addColumn<UsageReports>("before"); // reported before any output
+    QTest::addColumn<UsageReports>("after");  // reported after it, before the finish
+    QTest::addColumn<QByteArray>("start");
+    QTest::addColumn<QByteArray>("delta");
+    QTest::addColumn<int>("jsonInput");
+    QTest::addColumn<int>("jsonCacheRead");
+
+    QTest::addRow("none: the estimate, no cache")
+        << UsageReports{} << UsageReports{} << QByteArray("message_start client-model in=42")
+        << QByteArray("message_delta end_turn in=42 out=2") << 42 << 0;
+    QTest::addRow("a cached prompt") << UsageReports{} << UsageReports{{6, 5, 27}}
+                                     << QByteArray("message_start client-model in=42")
+                                     << QByteArray("message_delta end_turn in=6 out=5 cached=27") << 6 << 27;
+    QTest::addRow("a prompt with no cache")
+        << UsageReports{} << UsageReports{{33, 5, 0}} << QByteArray("message_start client-model in=42")
+        << QByteArray("message_delta end_turn in=33 out=5") << 33 << 0;
+    QTest::addRow("known before the first token")
+        << UsageReports{{6, std::nullopt, 27}} << UsageReports{}
+        << QByteArray("message_start client-model in=6 cached=27")
+        << QByteArray("message_delta end_turn in=6 out=2 cached=27") << 6 << 27;
+    QTest::addRow("the last report wins, its prompt figures together")
+        << UsageReports{{6, std::nullopt, 27}} << UsageReports{{33, 5, std::nullopt}}
+        << QByteArray("message_start client-model in=6 cached=27") << QByteArray("message_delta end_turn in=33 out=5")
+        << 33 << 0;
+    QTest::addRow("output alone keeps the prompt")
+        << UsageReports{} << UsageReports{{6, std::nullopt, 27}, {std::nullopt, 5, std::nullopt}}
+        << QByteArray("message_start client-model in=42") << QByteArray("message_delta end_turn in=6 out=5 cached=27")
+        << 6 << 27;
+    QTest::addRow("a cache count without its prompt is not one")
+        << UsageReports{} << UsageReports{{std::nullopt, 5, 27}} << QByteArray("message_start client-model in=42")
+        << QByteArray("message_delta end_turn in=42 out=5") << 42 << 0;
+}
+
+void TestReplyShaper::shaper_carriesTheBackendsUsage()
+{
+    QFETCH(UsageReports, before);
+    QFETCH(UsageReports, after);
+    QFETCH(QByteArray, start);
+    QFETCH(QByteArray, delta);
+    QFETCH(int, jsonInput);
+    QFETCH(int, jsonCacheRead);
+
+    const auto run = [&](MessageEventSink &out) {
+        ReplyShaper shaper(options(), out, {});
+        for (const auto &report : before) {
+            shaper.usage(report);
+        }
+        shaper.textDelta("Hel");
+        shaper.textDelta("lo");
+        for (const auto &report : after) {
+            shaper.usage(report);
+        }
+        shaper.finished(StopReason::EndTurn);
+    };
+    // A stream's events: message_start, then the final figures in message_delta.
+    RecordingEventSink events;
+    run(events);
+    QCOMPARE(events.lines.first(), start);
+    QCOMPARE(events.lines.at(events.lines.size() - 2), delta);
+
+    // A JSON answer: the same figures, and all four fields always present.
+    MessageAssembler assembler;
+    run(assembler);
+    const QJsonObject usage = QJsonDocument::fromJson(assembler.toJson()).object()[u"usage"].toObject();
+    QCOMPARE(usage.keys(), QStringList({u"cache_creation_input_tokens"_s, u"cache_read_input_tokens"_s,
+                                        u"input_tokens"_s, u"output_tokens"_s}));
+    QCOMPARE(usage[u"input_tokens"].toInt(-1), jsonInput);
+    QCOMPARE(usage[u"cache_read_input_tokens"].toInt(-1), jsonCacheRead);
+    QCOMPARE(usage[u"cache_creation_input_tokens"].toInt(-1), 0);
 }
 
 QTEST_GUILESS_MAIN(TestReplyShaper)

@@ -103,11 +103,22 @@ void ReplyShaper::toolCallStart(int index, QByteArrayView id, QByteArrayView nam
     }
     ensureStarted();
     releaseHeldText();
-    BlockHeader header{BlockKind::ToolUse, id.isEmpty() ? Ids::toolUseId() : id.toByteArray(), name.toByteArray(), {}};
+    BlockHeader header{
+        BlockKind::ToolUse, id.isEmpty() ? derivedToolUseId(index, name) : id.toByteArray(), name.toByteArray(), {}};
     openBlock(header);
     m_toolCalls.insert(index, true);
     m_openToolCall = index;
     m_calledTool = true;
+}
+
+QByteArray ReplyShaper::derivedToolUseId(int index, QByteArrayView name)
+{
+    if (m_toolUseIdSeed.isEmpty()) {
+        // Hashed once per answer: the seed may be a request of megabytes.
+        m_toolUseIdSeed =
+            Ids::seedDigest(m_options.toolUseIdSeed.isEmpty() ? m_options.messageId : m_options.toolUseIdSeed);
+    }
+    return Ids::toolUseId(m_toolUseIdSeed, index, name);
 }
 
 void ReplyShaper::toolCallArguments(int index, QByteArrayView jsonFragment)

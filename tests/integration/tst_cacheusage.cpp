@@ -14,7 +14,8 @@ using namespace Switchboard::Test;
 using namespace Qt::StringLiterals;
 
 // What an OpenAI-compatible engine says of its prompt cache reaches clients in the API's meaning
-// (input_tokens + cache_read_input_tokens = the whole prompt), in JSON answers and in streams.
+// (input_tokens + cache_read_input_tokens = the whole prompt), in JSON answers and in streams; and
+// the ids Switchboard makes for tool calls the engine left unnamed are the same for the same request.
 class TestCacheUsage final : public QObject
 {
     Q_OBJECT
@@ -25,6 +26,7 @@ private Q_SLOTS:
 
     void backendUsage_reachesTheClient_data();
     void backendUsage_reachesTheClient();
+    void madeToolUseIds_areStableForTheSameRequest();
 
 private:
     std::unique_ptr<FakeBackend> m_backend;
@@ -64,6 +66,33 @@ FakeResponse answerWith(const CapturedRequest &upstream, const QByteArray &usage
     return response;
 }
 
+// Tool calls with no ids, as some servers stream them.
+FakeResponse toolCallsWithoutIds(const CapturedRequest &upstream)
+{
+    const auto call = [](int index, const QByteArray &name, const QByteArray &arguments) -> QByteArray {
+        return R"(data: {"choices":[{"index":0,"delta":{"tool_calls":[{"index":)" + QByteArray::number(index) +
+               R"(,"type":"function","function":{"name":")" + name + R"(","arguments":)" + arguments +
+               R"(}}]},"finish_reason":null}]})"
+               "\n\n";
+    };
+    if (!QJsonDocument::fromJson(upstream.body)[u"stream"].toBool()) {
+        return FakeResponse::json(
+            R"({"choices":[{"index":0,"message":{"role":"assistant","content":null,"tool_calls":[)"
+            R"({"type":"function","function":{"name":"get_weather","arguments":"{\"city\":\"Paris\"}"}},)"
+            R"({"type":"function","function":{"name":"get_time","arguments":"{}"}}]},"finish_reason":"tool_calls"}]})");
+    }
+    FakeResponse response;
+    response.headers = {{"Content-Type", "text/event-stream"}};
+    response.chunks = {
+        call(0, "get_weather", R"("{\"city\":\"Paris\"}")"),
+        call(1, "get_time", R"("{}")"),
+        R"(data: {"choices":[{"index":0,"delta":{},"finish_reason":"tool_calls"}]})"
+        "\n\n",
+        "data: [DONE]\n\n",
+    };
+    return response;
+}
+
 QJsonObject usageOf(const ApiReply &reply, bool stream)
 {
     if (!stream) {
@@ -76,6 +105,23 @@ QJsonObject usageOf(const ApiReply &reply, bool stream)
         }
     }
     return usage;
+}
+
+QStringList toolUseIds(const ApiReply &reply, bool stream)
+{
+    QStringList ids;
+    if (!stream) {
+        for (const auto block : reply.json()[u"content"].toArray()) {
+            ids.append(block[u"id"].toString());
+        }
+        return ids;
+    }
+    for (const auto &frame : reply.frames()) {
+        if (frame.event == "content_block_start") {
+            ids.append(frame.json()[u"content_block"][u"id"].toString());
+        }
+    }
+    return ids;
 }
 
 } // namespace
@@ -151,6 +197,28 @@ void TestCacheUsage::backendUsage_reachesTheClient()
         const QJsonObject start = reply.frames().first().json()[u"message"][u"usage"].toObject();
         QVERIFY(start[u"input_tokens"].toInt() > 0);
         QCOMPARE(start[u"cache_read_input_tokens"].toInt(-1), 0);
+    }
+}
+
+void TestCacheUsage::madeToolUseIds_areStableForTheSameRequest()
+{
+    m_backend->on("/v1/chat/completions",
+                  [](const CapturedRequest &upstream) { return toolCallsWithoutIds(upstream); });
+    for (const bool stream : {false, true}) {
+        const ApiReply first = m_client->post("/v1/messages", request(stream));
+        const ApiReply again = m_client->post("/v1/messages", request(stream));
+        const ApiReply other = m_client->post("/v1/messages", request(stream, "And in Rome?"));
+        QCOMPARE(first.status, 200);
+        const QStringList ids = toolUseIds(first, stream);
+        QCOMPARE(ids.size(), 2);
+        for (const auto &id : ids) {
+            QVERIFY2(id.startsWith(u"toolu_01") && id.size() == 30, qPrintable(id));
+        }
+        QVERIFY(ids[0] != ids[1]);
+        QCOMPARE(toolUseIds(again, stream), ids); // the same request answered the same way
+        const QStringList otherIds = toolUseIds(other, stream);
+        QCOMPARE(otherIds.size(), 2);
+        QVERIFY(otherIds[0] != ids[0] && otherIds[1] != ids[1]);
     }
 }
 

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: MIT
+#include "api/ids.h"
 #include "recordingsinks.h"
 #include "reply/messageassembler.h"
 #include "reply/replyshaper.h"
@@ -8,6 +9,7 @@
 #include <QtCore/QJsonArray>
 #include <QtCore/QJsonDocument>
 #include <QtCore/QJsonObject>
+#include <QtCore/QRegularExpression>
 #include <QtTest/QTest>
 
 using namespace Switchboard::Core;
@@ -41,6 +43,9 @@ private Q_SLOTS:
     void assembler_repairsBrokenToolInput();
     void shaper_carriesTheBackendsUsage_data();
     void shaper_carriesTheBackendsUsage();
+    void shaper_derivesToolUseIds_data();
+    void shaper_derivesToolUseIds();
+    void shaper_keepsTheBackendsToolUseId();
 };
 
 namespace {
@@ -389,6 +394,79 @@ void TestReplyShaper::shaper_carriesTheBackendsUsage()
     QCOMPARE(usage[u"input_tokens"].toInt(-1), jsonInput);
     QCOMPARE(usage[u"cache_read_input_tokens"].toInt(-1), jsonCacheRead);
     QCOMPARE(usage[u"cache_creation_input_tokens"].toInt(-1), 0);
+}
+
+namespace {
+
+// The id the shaper gives a call the backend left unnamed.
+QByteArray madeToolUseId(const QByteArray &messageId, const QByteArray &seed, int index, const QByteArray &name)
+{
+    RecordingEventSink out;
+    ReplyShaper::Options opts{messageId, "client-model", {}, 42};
+    opts.toolUseIdSeed = seed;
+    ReplyShaper shaper(opts, out, {});
+    shaper.toolCallStart(index, "", name);
+    shaper.finished(StopReason::ToolUse);
+    const QByteArray prefix = "block_start 0 tool_use ";
+    const QByteArray &line = out.lines.at(1);
+    if (!line.startsWith(prefix) || !line.endsWith(QByteArray(' ' + name))) {
+        return "unexpected: " + line;
+    }
+    return line.mid(prefix.size(), line.size() - prefix.size() - name.size() - 1);
+}
+
+} // namespace
+
+void TestReplyShaper::shaper_derivesToolUseIds_data()
+{
+    QTest::addColumn<QByteArray>("otherMessageId");
+    QTest::addColumn<QByteArray>("otherSeed");
+    QTest::addColumn<int>("otherIndex");
+    QTest::addColumn<QByteArray>("otherName");
+    QTest::addColumn<bool>("same");
+
+    QTest::addRow("the same request, answered again")
+        << QByteArray("msg_2") << QByteArray("request") << 0 << QByteArray("get_weather") << true;
+    QTest::addRow("another request") << QByteArray("msg_1") << QByteArray("request 2") << 0 << QByteArray("get_weather")
+                                     << false;
+    QTest::addRow("the answer's next call")
+        << QByteArray("msg_1") << QByteArray("request") << 1 << QByteArray("get_weather") << false;
+    QTest::addRow("another tool") << QByteArray("msg_1") << QByteArray("request") << 0 << QByteArray("get_time")
+                                  << false;
+    QTest::addRow("no seed: the message id")
+        << QByteArray("msg_1") << QByteArray() << 0 << QByteArray("get_weather") << false;
+}
+
+void TestReplyShaper::shaper_derivesToolUseIds()
+{
+    QFETCH(QByteArray, otherMessageId);
+    QFETCH(QByteArray, otherSeed);
+    QFETCH(int, otherIndex);
+    QFETCH(QByteArray, otherName);
+    QFETCH(bool, same);
+
+    const QByteArray id = madeToolUseId("msg_1", "request", 0, "get_weather");
+    // The shape the API's ids have, and a value that never changes between versions (stored
+    // histories hold it): SHA-256 of (SHA-256("request"), "\0" "0" "\0", "get_weather"), 128 bits in base 62.
+    QVERIFY2(QRegularExpression(u"^toolu_01[0-9A-Za-z]{22}$"_s).match(QString::fromLatin1(id)).hasMatch(),
+             id.constData());
+    QCOMPARE(id, QByteArray("toolu_01053HGWTwJ3Fmk0QzzIlru6"));
+    QCOMPARE(madeToolUseId("msg_1", "request", 0, "get_weather"), id); // stable
+
+    const QByteArray other = madeToolUseId(otherMessageId, otherSeed, otherIndex, otherName);
+    QCOMPARE(other == id, same);
+}
+
+void TestReplyShaper::shaper_keepsTheBackendsToolUseId()
+{
+    RecordingEventSink out;
+    ReplyShaper shaper(options(), out, {});
+    shaper.toolCallStart(0, "call_abc", "f");
+    shaper.finished(StopReason::ToolUse);
+    QCOMPARE(out.lines.at(1), QByteArray("block_start 0 tool_use call_abc f"));
+    // With no seed, ids come from the message id: answers with different ids never share them.
+    QVERIFY(madeToolUseId("msg_1", {}, 0, "f") != madeToolUseId("msg_2", {}, 0, "f"));
+    QCOMPARE(madeToolUseId("msg_1", {}, 0, "f"), Ids::toolUseId(Ids::seedDigest("msg_1"), 0, "f"));
 }
 
 QTEST_GUILESS_MAIN(TestReplyShaper)

@@ -201,8 +201,8 @@ struct ChatStreamDecoder::Reader
     // - DeepSeek: `usage.prompt_cache_hit_tokens` + `prompt_cache_miss_tokens` = `prompt_tokens`.
     // - llama.cpp: `timings` (in the answer, and the last chunk of a stream even without
     //   include_usage) has `prompt_n`, the tokens it evaluated, and since 2025-09 `cache_n`, the
-    //   tokens its cache served; `usage.prompt_tokens` has always been their sum (the recordings:
-    //   33 = 27 cached + 6 evaluated).
+    //   tokens its cache served; `usage.prompt_tokens` has always been their sum (measured on a real
+    //   llama-server: 37 = 36 cached + 1, and its log says it evaluated 1).
     // - Ollama: `prompt_tokens` is its `prompt_eval_count`, the whole prompt (since mid-2024; before,
     //   evaluated tokens only, 0 on a full cache hit, which is why a 0 prompt is dropped). Releases
     //   since 2026-08 add `prompt_tokens_details.cached_tokens`; older ones say nothing of the cache,

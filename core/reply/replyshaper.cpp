@@ -17,6 +17,7 @@ Usage ReplyShaper::usage() const
 {
     Usage usage;
     usage.inputTokens = m_reported.inputTokens.value_or(m_options.estimatedInputTokens);
+    usage.cacheReadInputTokens = m_reported.inputTokens ? m_reported.cacheReadInputTokens.value_or(0) : 0;
     usage.outputTokens = m_reported.outputTokens.value_or(m_generatedPieces);
     return usage;
 }
@@ -102,11 +103,22 @@ void ReplyShaper::toolCallStart(int index, QByteArrayView id, QByteArrayView nam
     }
     ensureStarted();
     releaseHeldText();
-    BlockHeader header{BlockKind::ToolUse, id.isEmpty() ? Ids::toolUseId() : id.toByteArray(), name.toByteArray(), {}};
+    BlockHeader header{
+        BlockKind::ToolUse, id.isEmpty() ? derivedToolUseId(index, name) : id.toByteArray(), name.toByteArray(), {}};
     openBlock(header);
     m_toolCalls.insert(index, true);
     m_openToolCall = index;
     m_calledTool = true;
+}
+
+QByteArray ReplyShaper::derivedToolUseId(int index, QByteArrayView name)
+{
+    if (m_toolUseIdSeed.isEmpty()) {
+        // Hashed once per answer: the seed may be a request of megabytes.
+        m_toolUseIdSeed =
+            Ids::seedDigest(m_options.toolUseIdSeed.isEmpty() ? m_options.messageId : m_options.toolUseIdSeed);
+    }
+    return Ids::toolUseId(m_toolUseIdSeed, index, name);
 }
 
 void ReplyShaper::toolCallArguments(int index, QByteArrayView jsonFragment)
@@ -128,7 +140,9 @@ void ReplyShaper::usage(const UsageReport &report)
         return;
     }
     if (report.inputTokens) {
+        // The prompt's figures come together: the latest report's cache count, or none.
         m_reported.inputTokens = report.inputTokens;
+        m_reported.cacheReadInputTokens = report.cacheReadInputTokens.value_or(0);
     }
     if (report.outputTokens) {
         m_reported.outputTokens = report.outputTokens;

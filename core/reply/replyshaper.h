@@ -26,6 +26,10 @@ public:
         std::vector<QByteArray> stopSequences;
         int estimatedInputTokens = 0;  // used until the backend reports the real count
         bool omitThinkingText = false; // thinking.display "omitted": blocks and signatures, no text
+        // What the ids of tool calls the backend left unnamed are derived from, with each call's
+        // index and name: the request as the client sent it, so that the same request answered the
+        // same way gets the same ids. Empty: the message id.
+        QByteArray toolUseIdSeed{};
     };
 
     // `stopGeneration` cancels the backend once the reply is complete on our side (a stop sequence).
@@ -53,6 +57,7 @@ private:
     void openBlock(const BlockHeader &header);
     void closeOpenBlock();
     void complete(StopReason reason, QByteArrayView stopSequence);
+    QByteArray derivedToolUseId(int index, QByteArrayView name);
 
     Options m_options;
     MessageEventSink &m_out;
@@ -70,6 +75,7 @@ private:
     int m_generatedPieces = 0; // deltas received: the output count when the backend reports none
     QByteArray m_thinking;     // the open thinking block's text, to sign it if the backend did not
     bool m_thinkingSigned = false;
+    QByteArray m_toolUseIdSeed; // the seed's digest, made when a first id is needed
 };
 
 } // namespace Switchboard::Core

@@ -65,6 +65,7 @@ GenerationSink &MessagesExchange::generation()
         ReplyShaper::Options options{Ids::messageId(), m_decoded.model, m_decoded.stopSequences,
                                      TokenEstimator::countRequest(m_decoded),
                                      m_decoded.thinking && m_decoded.thinking->display == "omitted"};
+        options.toolUseIdSeed = m_request.body; // the same request answered the same way: the same tool ids
         m_shaper = std::make_unique<ReplyShaper>(std::move(options), *m_writer, [this] { stopBackend(); });
     }
     return *m_shaper;

@@ -55,7 +55,8 @@ test('a streamed reply from an OpenAI-compatible server', async () => {
   assert.equal(final.model, 'tiny-llama');
   assert.equal(final.content[0].text, ' well need had had.');
   assert.equal(final.stop_reason, 'max_tokens');
-  assert.equal(final.usage.input_tokens, 33);
+  assert.equal(final.usage.input_tokens, 6); // of a prompt of 33, 27 of them from llama.cpp's cache
+  assert.equal(final.usage.cache_read_input_tokens, 27);
   assert.equal(final.usage.output_tokens, 5);
 
   const upstream = received.at(-1);

@@ -27,10 +27,14 @@ public:
     {
         append("args " + QByteArray::number(index) + ' ', fragment);
     }
+    // "usage INPUT OUTPUT CACHE_READ", "?" for what the report leaves unknown.
     void usage(const Core::UsageReport &report) override
     {
-        lines.append("usage " + (report.inputTokens ? QByteArray::number(*report.inputTokens) : QByteArray("?")) + ' ' +
-                     (report.outputTokens ? QByteArray::number(*report.outputTokens) : QByteArray("?")));
+        const auto figure = [](std::optional<int> value) {
+            return value ? QByteArray::number(*value) : QByteArray("?");
+        };
+        lines.append("usage " + figure(report.inputTokens) + ' ' + figure(report.outputTokens) + ' ' +
+                     figure(report.cacheReadInputTokens));
     }
     void finished(Core::StopReason reason) override { lines.append("finish " + Core::stopReasonName(reason)); }
     void failed(const Core::ApiError &error) override { lines.append("fail " + error.message); }
@@ -55,7 +59,8 @@ public:
 
     void messageStart(const Core::MessageHeader &header) override
     {
-        lines.append("message_start " + header.model + " in=" + QByteArray::number(header.usage.inputTokens));
+        lines.append("message_start " + header.model + " in=" + QByteArray::number(header.usage.inputTokens) +
+                     cacheRead(header.usage));
     }
     void contentBlockStart(int index, const Core::BlockHeader &block) override
     {
@@ -76,7 +81,8 @@ public:
     {
         lines.append("message_delta " + Core::stopReasonName(reason) +
                      (stopSequence.isNull() ? QByteArray() : " seq=" + stopSequence.toByteArray()) +
-                     " in=" + QByteArray::number(usage.inputTokens) + " out=" + QByteArray::number(usage.outputTokens));
+                     " in=" + QByteArray::number(usage.inputTokens) + " out=" + QByteArray::number(usage.outputTokens) +
+                     cacheRead(usage));
     }
     void messageStop() override { lines.append("message_stop"); }
     void error(const Core::ApiError &error) override
@@ -84,6 +90,14 @@ public:
         lines.append("error " + error.typeName() + ' ' + error.message);
     }
     void flush() override {}
+
+private:
+    // Only when there is one, so that lines of answers without a cache read as they always have.
+    static QByteArray cacheRead(const Core::Usage &usage)
+    {
+        return usage.cacheReadInputTokens == 0 ? QByteArray()
+                                               : " cached=" + QByteArray::number(usage.cacheReadInputTokens);
+    }
 };
 
 } // namespace Switchboard::Test

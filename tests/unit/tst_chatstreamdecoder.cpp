@@ -7,6 +7,7 @@
 #include <QtCore/QJsonArray>
 #include <QtCore/QJsonDocument>
 #include <QtCore/QJsonObject>
+#include <QtCore/QRegularExpression>
 #include <QtTest/QTest>
 
 using namespace Switchboard::Core;
@@ -31,6 +32,11 @@ private Q_SLOTS:
     void reasoning_becomesThinking_data();
     void reasoning_becomesThinking();
     void toolArgumentsBeforeName_areHeld();
+    void usage_readsEverySource_data();
+    void usage_readsEverySource();
+    void usage_isChecked_data();
+    void usage_isChecked();
+    void usage_warnsOncePerAnswer();
 };
 
 namespace {
@@ -63,6 +69,35 @@ QByteArrayList decodeCompletion(const QByteArray &json)
     ChatStreamDecoder decoder(sink, "fake");
     decoder.decodeCompletion(json);
     return sink.lines;
+}
+
+// A one-word answer whose figures are `usageFields` (e.g. `"usage":{...}`), as a JSON completion.
+QByteArray completionWith(const QByteArray &usageFields)
+{
+    return R"({"choices":[{"index":0,"message":{"role":"assistant","content":"hi"},"finish_reason":"stop"}])" +
+           (usageFields.isEmpty() ? QByteArray() : ',' + usageFields) + '}';
+}
+
+// The same answer as a stream, its figures in the last chunk (as include_usage and llama.cpp's
+// timings put them).
+QByteArray streamWith(const QByteArray &usageFields)
+{
+    return "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"hi\"},\"finish_reason\":null}]}\n\n"
+           "data: {\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]}\n\n"
+           "data: {\"choices\":[]" +
+           (usageFields.isEmpty() ? QByteArray() : ',' + usageFields) +
+           "}\n\n"
+           "data: [DONE]\n\n";
+}
+
+QByteArrayList answerWith(const QByteArray &usageLine)
+{
+    QByteArrayList lines{"text hi"};
+    if (!usageLine.isEmpty()) {
+        lines.append(usageLine);
+    }
+    lines.append("finish end_turn");
+    return lines;
 }
 
 } // namespace
@@ -111,7 +146,7 @@ void TestChatStreamDecoder::recordedStream_decodesTheSameAtEverySplit()
 void TestChatStreamDecoder::textStream_reportsTextUsageAndFinish()
 {
     const auto lines = decode({fixture(u"07_chat_stream_usage.sse"_s)});
-    QCOMPARE(lines, QByteArrayList({"text  well need had had.", "usage 33 5", "finish max_tokens"}));
+    QCOMPARE(lines, QByteArrayList({"text  well need had had.", "usage 6 5 27", "finish max_tokens"}));
 }
 
 void TestChatStreamDecoder::toolStream_reportsEveryCallWithItsArguments()
@@ -141,7 +176,7 @@ void TestChatStreamDecoder::toolStream_reportsEveryCallWithItsArguments()
         QVERIFY2(lines.contains("args " + QByteArray::number(index) + ' ' + expectedArguments[index]),
                  lines.join('\n').constData());
     }
-    QVERIFY(lines.contains("usage 166 150"));
+    QVERIFY(lines.contains("usage 7 150 159"));
     QCOMPARE(lines.last(), QByteArray("finish max_tokens"));
 }
 
@@ -150,12 +185,12 @@ void TestChatStreamDecoder::completion_decodes_data()
     QTest::addColumn<QString>("fixtureName");
     QTest::addColumn<QByteArrayList>("expected");
     QTest::addRow("basic") << u"03_chat_basic.json"_s
-                           << QByteArrayList{"text  warm great island mother take put more like.", "usage 19 10",
+                           << QByteArrayList{"text  warm great island mother take put more like.", "usage 14 10 5",
                                              "finish end_turn"};
     QTest::addRow("stopped") << u"05_chat_stop.json"_s
-                             << QByteArrayList{"text  well need had down", "usage 33 5", "finish end_turn"};
+                             << QByteArrayList{"text  well need had down", "usage 1 5 32", "finish end_turn"};
     QTest::addRow("length") << u"06_chat_length.json"_s
-                            << QByteArrayList{"text  well need had", "usage 33 3", "finish max_tokens"};
+                            << QByteArrayList{"text  well need had", "usage 1 3 32", "finish max_tokens"};
 }
 
 void TestChatStreamDecoder::completion_decodes()
@@ -225,6 +260,139 @@ void TestChatStreamDecoder::toolArgumentsBeforeName_areHeld()
                               "data: {\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"tool_calls\"}]}\n\n"
                               "data: [DONE]\n\n";
     QCOMPARE(decode({stream}), QByteArrayList({"tool 0 c1 f", "args 0 {\"a\":1}", "finish tool_use"}));
+}
+
+void TestChatStreamDecoder::usage_readsEverySource_data()
+{
+    // Every row describes one answer's prompt of 33 tokens, 27 of them from the engine's cache, and
+    // 5 output tokens, the way one kind of server says it. The sink hears "usage INPUT OUTPUT CACHED".
+    QTest::addColumn<QByteArray>("fields");
+    QTest::addColumn<QByteArray>("expected");
+
+    QTest::addRow("OpenAI / vLLM: prompt_tokens_details")
+        << QByteArray(R"("usage":{"prompt_tokens":33,"completion_tokens":5,"total_tokens":38,)"
+                      R"("prompt_tokens_details":{"cached_tokens":27}})")
+        << QByteArray("usage 6 5 27");
+    QTest::addRow("vLLM without details")
+        << QByteArray(R"("usage":{"prompt_tokens":33,"completion_tokens":5,"prompt_tokens_details":null})")
+        << QByteArray("usage 33 5 0");
+    QTest::addRow("DeepSeek: hit and miss")
+        << QByteArray(R"("usage":{"prompt_tokens":33,"completion_tokens":5,"total_tokens":38,)"
+                      R"("prompt_cache_hit_tokens":27,"prompt_cache_miss_tokens":6})")
+        << QByteArray("usage 6 5 27");
+    QTest::addRow("DeepSeek: hit and miss, no prompt_tokens")
+        << QByteArray(R"("usage":{"completion_tokens":5,"prompt_cache_hit_tokens":27,"prompt_cache_miss_tokens":6})")
+        << QByteArray("usage 6 5 27");
+    QTest::addRow("llama.cpp since 2026-02: details and timings")
+        << QByteArray(R"("usage":{"completion_tokens":5,"prompt_tokens":33,"total_tokens":38,)"
+                      R"("prompt_tokens_details":{"cached_tokens":27}},)"
+                      R"("timings":{"cache_n":27,"prompt_n":6,"prompt_ms":1.29,"predicted_n":5,"predicted_ms":4.0})")
+        << QByteArray("usage 6 5 27");
+    QTest::addRow("llama.cpp 2025-09 to 2026-02: timings.cache_n, no details")
+        << QByteArray(R"("usage":{"completion_tokens":5,"prompt_tokens":33,"total_tokens":38},)"
+                      R"("timings":{"cache_n":27,"prompt_n":6,"predicted_n":5})")
+        << QByteArray("usage 6 5 27");
+    QTest::addRow("llama.cpp before 2025-09: timings.prompt_n only")
+        << QByteArray(R"("usage":{"completion_tokens":5,"prompt_tokens":33,"total_tokens":38},)"
+                      R"("timings":{"prompt_n":6,"predicted_n":5})")
+        << QByteArray("usage 6 5 27");
+    QTest::addRow("llama.cpp timings without usage (no include_usage)")
+        << QByteArray(R"("timings":{"cache_n":27,"prompt_n":6,"predicted_n":5})") << QByteArray("usage 6 5 27");
+    QTest::addRow("llama.cpp timings first, usage after")
+        << QByteArray(
+               R"("timings":{"cache_n":27,"prompt_n":6,"predicted_n":5},)"
+               R"("usage":{"completion_tokens":5,"prompt_tokens":33,"prompt_tokens_details":{"cached_tokens":27}})")
+        << QByteArray("usage 6 5 27");
+    QTest::addRow("Ollama since 2026-08: cached_tokens")
+        << QByteArray(R"("usage":{"prompt_tokens":33,"completion_tokens":5,"total_tokens":38,)"
+                      R"("prompt_tokens_details":{"cached_tokens":27}})")
+        << QByteArray("usage 6 5 27");
+    QTest::addRow("Ollama before: the whole prompt, nothing of the cache")
+        << QByteArray(R"("usage":{"prompt_tokens":33,"completion_tokens":5,"total_tokens":38})")
+        << QByteArray("usage 33 5 0");
+    QTest::addRow("output only") << QByteArray(R"("usage":{"completion_tokens":5})") << QByteArray("usage ? 5 ?");
+    QTest::addRow("none") << QByteArray() << QByteArray();
+    QTest::addRow("usage null") << QByteArray(R"("usage":null)") << QByteArray();
+}
+
+void TestChatStreamDecoder::usage_readsEverySource()
+{
+    QFETCH(QByteArray, fields);
+    QFETCH(QByteArray, expected);
+    QTest::failOnWarning(QRegularExpression(u".*"_s)); // good figures are not a problem
+    QCOMPARE(decodeCompletion(completionWith(fields)), answerWith(expected));
+    QCOMPARE(decode({streamWith(fields)}), answerWith(expected));
+}
+
+void TestChatStreamDecoder::usage_isChecked_data()
+{
+    QTest::addColumn<QByteArray>("fields");
+    QTest::addColumn<QByteArray>("expected");
+    QTest::addColumn<QString>("problem");
+
+    QTest::addRow("negative prompt") << QByteArray(R"("usage":{"prompt_tokens":-5,"completion_tokens":5})")
+                                     << QByteArray("usage ? 5 ?") << u"prompt -5 is negative; dropped"_s;
+    QTest::addRow("prompt beyond INT_MAX")
+        << QByteArray(R"("usage":{"prompt_tokens":2147483658,"completion_tokens":5})") << QByteArray("usage ? 5 ?")
+        << u"prompt 2147483658 is too large; dropped"_s;
+    QTest::addRow("output beyond 64 bits")
+        << QByteArray(R"("usage":{"prompt_tokens":33,"completion_tokens":18446744073709551615})")
+        << QByteArray("usage 33 ? 0") << u"output 9223372036854775807 is too large; dropped"_s;
+    QTest::addRow("output beyond any integer")
+        << QByteArray(R"("usage":{"prompt_tokens":33,"completion_tokens":1e300})") << QByteArray("usage 33 ? 0")
+        << u"output 9000000000000000000 is too large; dropped"_s;
+    QTest::addRow("negative output") << QByteArray(R"("usage":{"prompt_tokens":33,"completion_tokens":-1})")
+                                     << QByteArray("usage 33 ? 0") << u"output -1 is negative; dropped"_s;
+    QTest::addRow("cached more than the prompt")
+        << QByteArray(
+               R"("usage":{"prompt_tokens":33,"completion_tokens":5,"prompt_tokens_details":{"cached_tokens":40}})")
+        << QByteArray("usage 0 5 33") << u"cached 40 exceeds the prompt's 33; clamped"_s;
+    QTest::addRow("negative cached")
+        << QByteArray(
+               R"("usage":{"prompt_tokens":33,"completion_tokens":5,"prompt_tokens_details":{"cached_tokens":-5}})")
+        << QByteArray("usage 33 5 0") << u"cached -5 is negative; dropped"_s;
+    QTest::addRow("cached beyond INT_MAX")
+        << QByteArray(R"("usage":{"prompt_tokens":33,"completion_tokens":5,)"
+                      R"("prompt_tokens_details":{"cached_tokens":2147483658}})")
+        << QByteArray("usage 33 5 0") << u"cached 2147483658 is too large; dropped"_s;
+    QTest::addRow("timings whose sum passes INT_MAX")
+        << QByteArray(R"("timings":{"cache_n":2147483000,"prompt_n":2147483000,"predicted_n":5})")
+        << QByteArray("usage ? 5 ?") << u"prompt (cached + evaluated) 4294966000 is too large; dropped"_s;
+    QTest::addRow("evaluated more than the prompt")
+        << QByteArray(R"("usage":{"prompt_tokens":33,"completion_tokens":5},"timings":{"prompt_n":40})")
+        << QByteArray("usage 33 5 0") << u"evaluated 40 exceeds the prompt's 33; ignored"_s;
+    QTest::addRow("a prompt of 0: Ollama before mid-2024 on a full cache hit")
+        << QByteArray(R"("usage":{"prompt_tokens":0,"completion_tokens":5,"total_tokens":5})")
+        << QByteArray("usage ? 5 ?") << u"prompt 0 is not a count; dropped"_s;
+    QTest::addRow("nothing left") << QByteArray(R"("usage":{"prompt_tokens":-1,"completion_tokens":-1})")
+                                  << QByteArray()
+                                  << u"prompt -1 is negative; dropped; output -1 is negative; dropped"_s;
+}
+
+void TestChatStreamDecoder::usage_isChecked()
+{
+    QFETCH(QByteArray, fields);
+    QFETCH(QByteArray, expected);
+    QFETCH(QString, problem);
+    const QString warning = u"Backend 'fake' reported usage that cannot be right: "_s + problem;
+    QTest::ignoreMessage(QtWarningMsg, qPrintable(warning));
+    QCOMPARE(decodeCompletion(completionWith(fields)), answerWith(expected));
+    QTest::ignoreMessage(QtWarningMsg, qPrintable(warning));
+    QCOMPARE(decode({streamWith(fields)}), answerWith(expected));
+}
+
+void TestChatStreamDecoder::usage_warnsOncePerAnswer()
+{
+    // llama.cpp's timings_per_token repeats the figures in every chunk: one warning for the answer.
+    const QByteArray chunk = R"(data: {"choices":[{"index":0,"delta":{"content":"a"}}],"timings":{"cache_n":-1}})"
+                             "\n\n";
+    const QByteArray stream = chunk + chunk + chunk +
+                              "data: {\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]}\n\n"
+                              "data: [DONE]\n\n";
+    QTest::ignoreMessage(QtWarningMsg,
+                         "Backend 'fake' reported usage that cannot be right: cached -1 is negative; dropped");
+    QTest::failOnWarning(QRegularExpression(u".*"_s));
+    QCOMPARE(decode({stream}), QByteArrayList({"text aaa", "finish end_turn"}));
 }
 
 QTEST_GUILESS_MAIN(TestChatStreamDecoder)

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: MIT
+#include "api/ids.h"
 #include "recordingsinks.h"
 #include "reply/messageassembler.h"
 #include "reply/replyshaper.h"
@@ -8,10 +9,15 @@
 #include <QtCore/QJsonArray>
 #include <QtCore/QJsonDocument>
 #include <QtCore/QJsonObject>
+#include <QtCore/QRegularExpression>
 #include <QtTest/QTest>
 
 using namespace Switchboard::Core;
 using namespace Switchboard::Test;
+using namespace Qt::StringLiterals;
+
+using UsageReports = QList<UsageReport>;
+Q_DECLARE_METATYPE(UsageReport)
 
 // Stop-sequence matching and the event grammar every backend's output is shaped into.
 class TestReplyShaper final : public QObject
@@ -35,6 +41,11 @@ private Q_SLOTS:
     void shaper_usesEstimateUntilTheBackendCounts();
     void assembler_buildsAMessage();
     void assembler_repairsBrokenToolInput();
+    void shaper_carriesTheBackendsUsage_data();
+    void shaper_carriesTheBackendsUsage();
+    void shaper_derivesToolUseIds_data();
+    void shaper_derivesToolUseIds();
+    void shaper_keepsTheBackendsToolUseId();
 };
 
 namespace {
@@ -309,6 +320,153 @@ void TestReplyShaper::assembler_repairsBrokenToolInput()
     const QJsonArray content = QJsonDocument::fromJson(assembler.toJson()).object()[u"content"].toArray();
     QCOMPARE(content[0][u"input"].toObject(), QJsonObject());
     QCOMPARE(content[1][u"input"][u"y"].toString(), u"ok");
+}
+
+void TestReplyShaper::shaper_carriesTheBackendsUsage_data()
+{
+    // Reports in the order the backend makes them; the answer is two text deltas. The estimate is 42.
+    QTest::addColumn<UsageReports>("before"); // reported before any output
+    QTest::addColumn<UsageReports>("after");  // reported after it, before the finish
+    QTest::addColumn<QByteArray>("start");
+    QTest::addColumn<QByteArray>("delta");
+    QTest::addColumn<int>("jsonInput");
+    QTest::addColumn<int>("jsonCacheRead");
+
+    QTest::addRow("none: the estimate, no cache")
+        << UsageReports{} << UsageReports{} << QByteArray("message_start client-model in=42")
+        << QByteArray("message_delta end_turn in=42 out=2") << 42 << 0;
+    QTest::addRow("a cached prompt") << UsageReports{} << UsageReports{{6, 5, 27}}
+                                     << QByteArray("message_start client-model in=42")
+                                     << QByteArray("message_delta end_turn in=6 out=5 cached=27") << 6 << 27;
+    QTest::addRow("a prompt with no cache")
+        << UsageReports{} << UsageReports{{33, 5, 0}} << QByteArray("message_start client-model in=42")
+        << QByteArray("message_delta end_turn in=33 out=5") << 33 << 0;
+    QTest::addRow("known before the first token")
+        << UsageReports{{6, std::nullopt, 27}} << UsageReports{}
+        << QByteArray("message_start client-model in=6 cached=27")
+        << QByteArray("message_delta end_turn in=6 out=2 cached=27") << 6 << 27;
+    QTest::addRow("the last report wins, its prompt figures together")
+        << UsageReports{{6, std::nullopt, 27}} << UsageReports{{33, 5, std::nullopt}}
+        << QByteArray("message_start client-model in=6 cached=27") << QByteArray("message_delta end_turn in=33 out=5")
+        << 33 << 0;
+    QTest::addRow("output alone keeps the prompt")
+        << UsageReports{} << UsageReports{{6, std::nullopt, 27}, {std::nullopt, 5, std::nullopt}}
+        << QByteArray("message_start client-model in=42") << QByteArray("message_delta end_turn in=6 out=5 cached=27")
+        << 6 << 27;
+    QTest::addRow("a cache count without its prompt is not one")
+        << UsageReports{} << UsageReports{{std::nullopt, 5, 27}} << QByteArray("message_start client-model in=42")
+        << QByteArray("message_delta end_turn in=42 out=5") << 42 << 0;
+}
+
+void TestReplyShaper::shaper_carriesTheBackendsUsage()
+{
+    QFETCH(UsageReports, before);
+    QFETCH(UsageReports, after);
+    QFETCH(QByteArray, start);
+    QFETCH(QByteArray, delta);
+    QFETCH(int, jsonInput);
+    QFETCH(int, jsonCacheRead);
+
+    const auto run = [&](MessageEventSink &out) {
+        ReplyShaper shaper(options(), out, {});
+        for (const auto &report : before) {
+            shaper.usage(report);
+        }
+        shaper.textDelta("Hel");
+        shaper.textDelta("lo");
+        for (const auto &report : after) {
+            shaper.usage(report);
+        }
+        shaper.finished(StopReason::EndTurn);
+    };
+    // A stream's events: message_start, then the final figures in message_delta.
+    RecordingEventSink events;
+    run(events);
+    QCOMPARE(events.lines.first(), start);
+    QCOMPARE(events.lines.at(events.lines.size() - 2), delta);
+
+    // A JSON answer: the same figures, and all four fields always present.
+    MessageAssembler assembler;
+    run(assembler);
+    const QJsonObject usage = QJsonDocument::fromJson(assembler.toJson()).object()[u"usage"].toObject();
+    QCOMPARE(usage.keys(), QStringList({u"cache_creation_input_tokens"_s, u"cache_read_input_tokens"_s,
+                                        u"input_tokens"_s, u"output_tokens"_s}));
+    QCOMPARE(usage[u"input_tokens"].toInt(-1), jsonInput);
+    QCOMPARE(usage[u"cache_read_input_tokens"].toInt(-1), jsonCacheRead);
+    QCOMPARE(usage[u"cache_creation_input_tokens"].toInt(-1), 0);
+}
+
+namespace {
+
+// The id the shaper gives a call the backend left unnamed.
+QByteArray madeToolUseId(const QByteArray &messageId, const QByteArray &seed, int index, const QByteArray &name)
+{
+    RecordingEventSink out;
+    ReplyShaper::Options opts{messageId, "client-model", {}, 42};
+    opts.toolUseIdSeed = seed;
+    ReplyShaper shaper(opts, out, {});
+    shaper.toolCallStart(index, "", name);
+    shaper.finished(StopReason::ToolUse);
+    const QByteArray prefix = "block_start 0 tool_use ";
+    const QByteArray &line = out.lines.at(1);
+    if (!line.startsWith(prefix) || !line.endsWith(QByteArray(' ' + name))) {
+        return "unexpected: " + line;
+    }
+    return line.mid(prefix.size(), line.size() - prefix.size() - name.size() - 1);
+}
+
+} // namespace
+
+void TestReplyShaper::shaper_derivesToolUseIds_data()
+{
+    QTest::addColumn<QByteArray>("otherMessageId");
+    QTest::addColumn<QByteArray>("otherSeed");
+    QTest::addColumn<int>("otherIndex");
+    QTest::addColumn<QByteArray>("otherName");
+    QTest::addColumn<bool>("same");
+
+    QTest::addRow("the same request, answered again")
+        << QByteArray("msg_2") << QByteArray("request") << 0 << QByteArray("get_weather") << true;
+    QTest::addRow("another request") << QByteArray("msg_1") << QByteArray("request 2") << 0 << QByteArray("get_weather")
+                                     << false;
+    QTest::addRow("the answer's next call")
+        << QByteArray("msg_1") << QByteArray("request") << 1 << QByteArray("get_weather") << false;
+    QTest::addRow("another tool") << QByteArray("msg_1") << QByteArray("request") << 0 << QByteArray("get_time")
+                                  << false;
+    QTest::addRow("no seed: the message id")
+        << QByteArray("msg_1") << QByteArray() << 0 << QByteArray("get_weather") << false;
+}
+
+void TestReplyShaper::shaper_derivesToolUseIds()
+{
+    QFETCH(QByteArray, otherMessageId);
+    QFETCH(QByteArray, otherSeed);
+    QFETCH(int, otherIndex);
+    QFETCH(QByteArray, otherName);
+    QFETCH(bool, same);
+
+    const QByteArray id = madeToolUseId("msg_1", "request", 0, "get_weather");
+    // The shape the API's ids have, and a value that never changes between versions (stored
+    // histories hold it): SHA-256 of (SHA-256("request"), "\0" "0" "\0", "get_weather"), 128 bits in base 62.
+    QVERIFY2(QRegularExpression(u"^toolu_01[0-9A-Za-z]{22}$"_s).match(QString::fromLatin1(id)).hasMatch(),
+             id.constData());
+    QCOMPARE(id, QByteArray("toolu_01053HGWTwJ3Fmk0QzzIlru6"));
+    QCOMPARE(madeToolUseId("msg_1", "request", 0, "get_weather"), id); // stable
+
+    const QByteArray other = madeToolUseId(otherMessageId, otherSeed, otherIndex, otherName);
+    QCOMPARE(other == id, same);
+}
+
+void TestReplyShaper::shaper_keepsTheBackendsToolUseId()
+{
+    RecordingEventSink out;
+    ReplyShaper shaper(options(), out, {});
+    shaper.toolCallStart(0, "call_abc", "f");
+    shaper.finished(StopReason::ToolUse);
+    QCOMPARE(out.lines.at(1), QByteArray("block_start 0 tool_use call_abc f"));
+    // With no seed, ids come from the message id: answers with different ids never share them.
+    QVERIFY(madeToolUseId("msg_1", {}, 0, "f") != madeToolUseId("msg_2", {}, 0, "f"));
+    QCOMPARE(madeToolUseId("msg_1", {}, 0, "f"), Ids::toolUseId(Ids::seedDigest("msg_1"), 0, "f"));
 }
 
 QTEST_GUILESS_MAIN(TestReplyShaper)

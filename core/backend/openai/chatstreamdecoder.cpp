@@ -3,8 +3,17 @@
 
 #include "backend/upstreamerror.h"
 #include "json/jsonparser.h"
+#include "reply/backendusage.h"
+
+#include <QtCore/QLoggingCategory>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
 
 namespace Switchboard::Core {
+
+Q_LOGGING_CATEGORY(lcOpenAiUsage, "switchboard.backend.openai.usage", QtWarningMsg)
 
 using simdjson::dom::array;
 using simdjson::dom::element;
@@ -47,6 +56,34 @@ std::string_view stringValue(element value)
 QByteArrayView view(std::string_view text)
 {
     return QByteArrayView(text.data(), qsizetype(text.size()));
+}
+
+// A token count as 64 bits, whatever JSON number the server wrote: beyond 64 bits saturates (the
+// check drops it as too large), and anything that is not a number is no count at all.
+std::optional<std::int64_t> count(element value)
+{
+    std::int64_t whole = 0;
+    if (value.get_int64().get(whole) == simdjson::SUCCESS) {
+        return whole;
+    }
+    if (value.is_uint64()) {
+        return std::numeric_limits<std::int64_t>::max();
+    }
+    double number = 0;
+    if (value.get_double().get(number) == simdjson::SUCCESS) {
+        constexpr double Limit = 9.0e18; // inside int64, so the conversion below is defined
+        return std::int64_t(std::clamp(std::trunc(number), -Limit, Limit));
+    }
+    return std::nullopt;
+}
+
+std::optional<std::int64_t> countAt(object fields, std::string_view key)
+{
+    element value;
+    if (fields.at_key(key).get(value) != simdjson::SUCCESS) {
+        return std::nullopt;
+    }
+    return count(value);
 }
 
 } // namespace
@@ -158,16 +195,56 @@ struct ChatStreamDecoder::Reader
         }
     }
 
-    void usage(object fields)
+    // Where servers say how much of the prompt their cache served (checked 2026-12):
+    // - OpenAI, vLLM, llama.cpp since 2026-02: `usage.prompt_tokens_details.cached_tokens`, with
+    //   `prompt_tokens` the whole prompt.
+    // - DeepSeek: `usage.prompt_cache_hit_tokens` + `prompt_cache_miss_tokens` = `prompt_tokens`.
+    // - llama.cpp: `timings` (in the answer, and the last chunk of a stream even without
+    //   include_usage) has `prompt_n`, the tokens it evaluated, and since 2025-09 `cache_n`, the
+    //   tokens its cache served; `usage.prompt_tokens` has always been their sum (measured on a real
+    //   llama-server: 37 = 36 cached + 1, and its log says it evaluated 1).
+    // - Ollama: `prompt_tokens` is its `prompt_eval_count`, the whole prompt (since mid-2024; before,
+    //   evaluated tokens only, 0 on a full cache hit, which is why a 0 prompt is dropped). Releases
+    //   since 2026-08 add `prompt_tokens_details.cached_tokens`; older ones say nothing of the cache,
+    //   so their cache reads stay 0. It sends no `timings`.
+    void usage(object fields, BackendUsage &figures)
     {
-        UsageReport report;
-        int64_t value = 0;
-        if (fields.at_key("prompt_tokens").get_int64().get(value) == simdjson::SUCCESS) {
-            report.inputTokens = int(value);
+        figures.promptTokens = countAt(fields, "prompt_tokens");
+        figures.outputTokens = countAt(fields, "completion_tokens");
+        object details;
+        if (fields.at_key("prompt_tokens_details").get_object().get(details) == simdjson::SUCCESS) {
+            figures.cachedTokens = countAt(details, "cached_tokens");
         }
-        if (fields.at_key("completion_tokens").get_int64().get(value) == simdjson::SUCCESS) {
-            report.outputTokens = int(value);
+        if (!figures.cachedTokens) {
+            figures.cachedTokens = countAt(fields, "prompt_cache_hit_tokens");
         }
+        figures.evaluatedTokens = countAt(fields, "prompt_cache_miss_tokens");
+    }
+
+    // llama.cpp's own figures; `usage` wins where both say the same thing.
+    static void timings(object fields, BackendUsage &figures)
+    {
+        if (!figures.cachedTokens) {
+            figures.cachedTokens = countAt(fields, "cache_n");
+        }
+        if (!figures.evaluatedTokens) {
+            figures.evaluatedTokens = countAt(fields, "prompt_n");
+        }
+        if (!figures.outputTokens) {
+            figures.outputTokens = countAt(fields, "predicted_n");
+        }
+    }
+
+    void reportUsage(const BackendUsage &figures)
+    {
+        const CheckedUsage checked = checkBackendUsage(figures);
+        if (!checked.problems.isEmpty() && !d.m_warnedAboutUsage) {
+            d.m_warnedAboutUsage = true; // once per answer: a stream may repeat its figures per chunk
+            const QByteArray message =
+                "Backend '" + d.m_backendName + "' reported usage that cannot be right: " + checked.problems.join("; ");
+            qCWarning(lcOpenAiUsage, "%s", message.constData());
+        }
+        const UsageReport &report = checked.report;
         if (report.inputTokens || report.outputTokens) {
             d.m_sink.usage(report);
         }
@@ -179,14 +256,18 @@ struct ChatStreamDecoder::Reader
         element error;
         array choices;
         object usageFields;
+        object timingFields;
         bool hasError = false;
         bool hasChoices = false;
         bool hasUsage = false;
+        bool hasTimings = false;
         for (const auto field : root) {
             if (field.key == "choices") {
                 hasChoices = field.value.get_array().get(choices) == simdjson::SUCCESS;
             } else if (field.key == "usage") {
                 hasUsage = field.value.get_object().get(usageFields) == simdjson::SUCCESS;
+            } else if (field.key == "timings") {
+                hasTimings = field.value.get_object().get(timingFields) == simdjson::SUCCESS;
             } else if (field.key == "error") {
                 error = field.value;
                 hasError = !error.is_null();
@@ -216,8 +297,15 @@ struct ChatStreamDecoder::Reader
                 break;
             }
         }
-        if (hasUsage) {
-            usage(usageFields);
+        if (hasUsage || hasTimings) {
+            BackendUsage figures;
+            if (hasUsage) {
+                usage(usageFields, figures);
+            }
+            if (hasTimings) {
+                timings(timingFields, figures);
+            }
+            reportUsage(figures);
         }
         return true;
     }

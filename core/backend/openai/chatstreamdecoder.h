@@ -13,8 +13,9 @@ namespace Switchboard::Core {
 
 // OpenAI Chat Completions → generation events. Fed one SSE `data:` payload at a time (or a whole
 // non-streamed completion), it reports text, reasoning (`reasoning_content` / `reasoning`), tool
-// calls by index, usage and the finish. The finish is held until `[DONE]` or the end of the body,
-// because the usage chunk (stream_options.include_usage) follows the finish_reason chunk.
+// calls by index, usage (with the prompt tokens the server's cache served) and the finish. The
+// finish is held until `[DONE]` or the end of the body, because the usage chunk
+// (stream_options.include_usage) follows the finish_reason chunk.
 class ChatStreamDecoder
 {
 public:
@@ -50,6 +51,7 @@ private:
     std::optional<StopReason> m_finishReason;
     bool m_done = false;
     bool m_complete = false;
+    bool m_warnedAboutUsage = false;
 };
 
 } // namespace Switchboard::Core

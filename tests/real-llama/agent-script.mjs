@@ -30,7 +30,7 @@ const files = ['core/api/requestdecoder.cpp', 'core/sse/sseeventencoder.cpp', 'u
   'core/reply/usage.h', 'docs/protocol.md', 'CMakeLists.txt'];
 
 // About 2,100 tokens with the Qwen2 tokenizer (the harness prints the exact count).
-export function systemPrompt(sections = 21) {
+export function systemPrompt(sections = 11) {
   const random = seededRandom(2100);
   const parts = [
     'You are a coding agent working in a terminal on the user\'s repository. You answer briefly, ' +
@@ -98,8 +98,8 @@ export function userAside(turn) {
   return `Also: ${pick(random, advice)} when you ${pick(random, verbs)} ${pick(random, things)}.`;
 }
 
-// 25 lines of output, like `ls -l` or a numbered file listing, keyed by the call's id so that the
-// same call always gets the same output.
+// 25 short lines of output, like `ls -s` or a numbered file listing, keyed by the call's id so that
+// the same call always gets the same output. Short, so that nine turns fit the tiny model's 8k context.
 export function toolOutput(toolUse) {
   let seed = 0;
   for (const c of toolUse.id) seed = (Math.imul(seed, 31) + c.charCodeAt(0)) >>> 0;
@@ -107,12 +107,9 @@ export function toolOutput(toolUse) {
   const lines = [];
   for (let i = 1; i <= 25; ++i) {
     if (toolUse.name === 'Read') {
-      lines.push(`${String(i).padStart(6)}\t    ${pick(random, verbs)}(${pick(random, things).replace(/ /g, '_')}); ` +
-        `// ${pick(random, advice)}`);
+      lines.push(`${String(i).padStart(6)}\t    ${pick(random, verbs)}(${pick(random, things).split(' ').at(-1)});`);
     } else {
-      const size = Math.floor(random() * 90000) + 100;
-      lines.push(`-rw-r--r-- 1 dev dev ${String(size).padStart(6)} Dec  4 17:${String(i + 10).padStart(2, '0')} ` +
-        `${pick(random, files)}`);
+      lines.push(`${String(Math.floor(random() * 900) + 4).padStart(4)} ${pick(random, files)}`);
     }
   }
   return lines.join('\n');
@@ -130,12 +127,19 @@ export function systemNotice(turn) {
     '</task-notification>';
 }
 
-// The client messages that start turn `turn` (1-based), after the agent appended the previous answer:
-// the tool results if the model called tools, else a user request; a second user message on turns 5
-// and 8; a system message on every third turn.
+// The user interrupts the answer to this turn: like Claude Code, the agent drops the partial answer
+// and starts the next turn with "[Request interrupted by user]" and a new request, so the conversation
+// holds consecutive user messages across two requests.
+export const interruptedTurn = 4;
+
+// The client messages that start turn `turn` (1-based), after the agent appended the previous answer
+// (`previousAnswer` is undefined after an interrupted turn): the tool results if the model called
+// tools, else a user request; after the interruption, its notice first; a second user message on
+// turn 8; a system message on every third turn.
 export function turnMessages(turn, previousAnswer) {
   const messages = [];
   const toolUses = (previousAnswer?.content ?? []).filter((block) => block.type === 'tool_use');
+  if (turn === interruptedTurn + 1) messages.push({ role: 'user', content: '[Request interrupted by user]' });
   if (toolUses.length > 0) {
     messages.push({
       role: 'user',
@@ -144,7 +148,7 @@ export function turnMessages(turn, previousAnswer) {
   } else {
     messages.push({ role: 'user', content: userRequest(turn) });
   }
-  if (turn === 5 || turn === 8) messages.push({ role: 'user', content: userAside(turn) });
+  if (turn === 8) messages.push({ role: 'user', content: userAside(turn) });
   if (turn % 3 === 0) messages.push({ role: 'system', content: systemNotice(turn) });
   return messages;
 }

@@ -22,7 +22,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import { startSwitchboard } from '../conformance/harness.mjs';
-import { systemPrompt, tools, turnMessages } from './agent-script.mjs';
+import { interruptedTurn, systemPrompt, tools, turnMessages } from './agent-script.mjs';
 import { startLlamaServer } from './llama-engine.mjs';
 import { answerStats, startRecordingProxy } from './recording-proxy.mjs';
 import { referenceChatMessages } from './reference-chat.mjs';
@@ -66,12 +66,12 @@ function commonPrefix(a, b) {
 
 const sameTokens = (a, b) => a.length === b.length && commonPrefix(a, b) === a.length;
 
-// One conversation of `turns` requests; returns one row per turn, or throws when a request fails.
-async function runSession({ engine, switchboardUrl, proxy, turns, log }) {
+// One conversation of `turns` requests; appends one row per turn to `rows`, throws when a request fails.
+async function runSession({ engine, switchboardUrl, proxy, turns, log, rows }) {
   const client = new Anthropic({ baseURL: switchboardUrl, apiKey: 'local', maxRetries: 0 });
   const system = systemPrompt();
+  log(`  system prompt: ${(await engine.tokenize(system)).length} tokens`);
   const history = [];
-  const rows = [];
   let previous; // { reference: tokens, generated: tokens, answer: message }
   for (let turn = 1; turn <= turns; ++turn) {
     const added = turnMessages(turn, previous?.answer);
@@ -81,7 +81,7 @@ async function runSession({ engine, switchboardUrl, proxy, turns, log }) {
     try {
       const stream = client.messages.stream({
         model: 'tiny-llama',
-        max_tokens: 96,
+        max_tokens: 32,
         temperature: 0.7,
         system,
         tools,
@@ -90,11 +90,15 @@ async function runSession({ engine, switchboardUrl, proxy, turns, log }) {
       answer = await stream.finalMessage();
     } catch (error) {
       const upstream = proxy.exchanges.slice(before).find((x) => x.path.endsWith('/chat/completions'));
-      const detail = upstream ? `\n  engine answered HTTP ${upstream.status}: ${upstream.responseBody?.slice(0, 600)}` : '';
+      await upstream?.done;
+      const detail = upstream
+        ? `\n  engine answered HTTP ${upstream.status}: ${upstream.responseBody?.slice(0, 600)}`
+        : '';
       throw new Error(`turn ${turn}: the request failed: ${error.message}${detail}`);
     }
     const calls = proxy.exchanges.slice(before).filter((x) => x.path.endsWith('/chat/completions'));
     if (calls.length !== 1) throw new Error(`turn ${turn}: Switchboard made ${calls.length} upstream calls, not 1`);
+    await calls[0].done;
     const upstream = JSON.parse(calls[0].requestBody);
     const { timings, usage } = answerStats(calls[0].responseBody);
     if (!timings) throw new Error(`turn ${turn}: the engine's answer carried no timings`);
@@ -105,9 +109,12 @@ async function runSession({ engine, switchboardUrl, proxy, turns, log }) {
     const evalCounts = await engine.newEvalCounts();
     const notes = [];
     if (prompt.length !== timings.prompt_n + timings.cache_n) {
-      notes.push(`rendered prompt has ${prompt.length} tokens, the engine counted ${timings.prompt_n + timings.cache_n}`);
+      const counted = timings.prompt_n + timings.cache_n;
+      notes.push(`rendered prompt has ${prompt.length} tokens, the engine counted ${counted}`);
     }
-    if (!sameTokens(slot.slice(0, prompt.length), prompt)) notes.push('the slot does not start with the rendered prompt');
+    if (!sameTokens(slot.slice(0, prompt.length), prompt)) {
+      notes.push('the slot does not start with the rendered prompt');
+    }
     if (evalCounts.length !== 1 || evalCounts[0] !== timings.prompt_n) {
       notes.push(`log says evaluated ${evalCounts.join('+') || 'nothing'}, timings say ${timings.prompt_n}`);
     }
@@ -118,21 +125,23 @@ async function runSession({ engine, switchboardUrl, proxy, turns, log }) {
     // Truly new tokens. The same conversation through the agreed prefix-stable translation
     // (reference-chat.mjs), rendered with this request's own fields and tools by the engine's own
     // template and tokenizer: R(N). The engine, after turn N−1, holds R(N−1) followed by the tokens it
-    // generated, G(N−1). What turn N adds is what R(N) does not share with R(N−1)+G(N−1) as a common
-    // prefix: its new client messages, the template's wrapping of them and of the previous answer, and
-    // whatever of that answer the template renders otherwise than the model spelled it. A gateway that
-    // keeps the prompt prefix-stable leaves the engine exactly that to evaluate; on turn 1 all is new.
+    // generated, G(N−1) (read from the slot). What turn N adds is what R(N) does not share with
+    // R(N−1)+G(N−1) as a common prefix: its new client messages, the template's wrapping of them and of
+    // the previous answer, whatever of that answer the template renders otherwise than the model spelled
+    // it, and whatever earlier part the template itself renders differently now (Qwen3.5's drops the
+    // <think> block of the answers before the latest user message). A gateway that keeps the prompt
+    // prefix-stable leaves the engine exactly that to evaluate; on turn 1 all is new.
     const reference = await engine.tokenize(
       await engine.applyTemplate({ ...upstream, messages: referenceChatMessages(system, history) }),
     );
     const heldBefore = previous ? [...previous.reference, ...previous.generated] : [];
     const fresh = reference.length - commonPrefix(reference, heldBefore);
 
-    const shape = [];
-    if (added[0].role === 'user' && typeof added[0].content !== 'string') shape.push('tool_result');
-    else shape.push('user');
-    if (added.filter((m) => m.role === 'user').length > 1) shape.push('+user');
+    const users = added.filter((m) => m.role === 'user');
+    const shape = [typeof users[0].content === 'string' ? 'user' : 'tool_result'];
+    if (users.length > 1) shape.push('+user');
     if (added.some((m) => m.role === 'system')) shape.push('+system');
+    if (turn === interruptedTurn) shape.push('(interrupted)');
     const toolCalls = answer.content.filter((b) => b.type === 'tool_use').length;
 
     rows.push({
@@ -150,14 +159,15 @@ async function runSession({ engine, switchboardUrl, proxy, turns, log }) {
       notes,
     });
     log(`  turn ${turn} done (${rows.at(-1).shape}; answered ${rows.at(-1).answered})`);
-    history.push({ role: 'assistant', content: answer.content });
-    previous = { reference, generated, answer };
+    const kept = turn !== interruptedTurn;
+    if (kept) history.push({ role: 'assistant', content: answer.content });
+    previous = { reference, generated, answer: kept ? answer : undefined };
   }
-  return rows;
 }
 
 function table(rows) {
-  const header = ['turn', 'client adds', 'prompt', 'evaluated', 'new', 'cached', 'prompt ms', 'input', 'cache_read', 'as ref'];
+  const header =
+    ['turn', 'client adds', 'prompt', 'evaluated', 'new', 'cached', 'prompt ms', 'input', 'cache_read', 'as ref'];
   const lines = rows.map((r) => [
     r.turn,
     r.shape,
@@ -171,9 +181,11 @@ function table(rows) {
     r.asReference ? 'yes' : 'no',
   ].map(String));
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
-  const format = (cells) => `| ${cells.map((c, i) => (i === 1 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(' | ')} |`;
-  return [format(header), `|${widths.map((w, i) => (i === 1 ? `:${'-'.repeat(w + 1)}` : `${'-'.repeat(w + 1)}:`)).join('|')}|`,
-    ...lines.map(format)].join('\n');
+  // Markdown: the text column left-aligned, the figures right-aligned.
+  const align = (c, i) => (i === 1 ? c.padEnd(widths[i]) : c.padStart(widths[i]));
+  const format = (cells) => `| ${cells.map(align).join(' | ')} |`;
+  const rule = widths.map((w, i) => (i === 1 ? `:${'-'.repeat(w + 1)}` : `${'-'.repeat(w + 1)}:`));
+  return [format(header), `|${rule.join('|')}|`, ...lines.map(format)].join('\n');
 }
 
 function summary(rows) {
@@ -199,32 +211,40 @@ function usageFailures(rows) {
 }
 
 async function measure(template, options, paths) {
-  const extraArgs = template === 'qwen3.5'
-    ? ['--chat-template-file', join(paths.cacheDir, 'llama.cpp/models/templates/Qwen3.5-4B.jinja')] : [];
+  // 16k of context (start.sh's 8k, overridden): nine turns of tool output run past 8k.
+  const extraArgs = ['-c', '16384'];
+  if (template === 'qwen3.5') {
+    extraArgs.push('--chat-template-file', join(paths.cacheDir, 'llama.cpp/models/templates/Qwen3.5-4B.jinja'));
+  }
   const log = (line) => console.log(line);
   const engine = await startLlamaServer({ startScript: paths.startScript, cacheDir: paths.cacheDir, extraArgs });
   let proxy;
   let switchboard;
   let passed = false;
+  const rows = [];
   try {
     proxy = await startRecordingProxy(engine.url);
     switchboard = await startSwitchboard(['--port', '0', '--openai-url', `${proxy.url}/v1`]);
     log(`run "${template}" template: llama-server ${engine.url}, Switchboard ${switchboard.url}, ${paths.binary}`);
-    const rows = await runSession({ engine, switchboardUrl: switchboard.url, proxy, turns: options.turns, log });
+    await runSession({ engine, switchboardUrl: switchboard.url, proxy, turns: options.turns, log, rows });
     console.log(`\n${table(rows)}\n${summary(rows)}`);
     for (const r of rows) for (const note of r.notes) console.log(`  measurement note, turn ${r.turn}: ${note}`);
+    // The model decides whether to call tools; say so when this run never exercised a tool_result.
+    if (!rows.some((r) => r.shape.startsWith('tool_result'))) console.log('  note: the model called no tool this run');
     const prefix = prefixFailures(rows);
     const usage = options.prefixOnly ? [] : usageFailures(rows);
     console.log(`check prefix (evaluated <= new + ${SLACK}): ${prefix.length === 0 ? 'PASS' : 'FAIL'}`);
     for (const line of prefix) console.log(`  ${line}`);
     if (options.prefixOnly) console.log('check usage: not run (--prefix-only)');
     else {
-      console.log(`check usage (cache_read_input_tokens == cached, input_tokens == prompt - cached): ${usage.length === 0 ? 'PASS' : 'FAIL'}`);
+      const verdict = usage.length === 0 ? 'PASS' : 'FAIL';
+      console.log(`check usage (cache_read_input_tokens == cached, input_tokens == prompt - cached): ${verdict}`);
       for (const line of usage) console.log(`  ${line}`);
     }
     passed = prefix.length === 0 && usage.length === 0;
     return passed;
   } catch (error) {
+    if (rows.length > 0) console.log(`\n${table(rows)}\n(the turns before the run broke)`);
     console.log(`run "${template}" template BROKE: ${error.message}`);
     return false;
   } finally {

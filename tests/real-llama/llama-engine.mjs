@@ -81,15 +81,20 @@ export async function startLlamaServer({ startScript, cacheDir, extraArgs = [] }
       return (await postJson(`${url}/tokenize`, { content: text, add_special: true, parse_special: true })).tokens;
     },
     // The tokens slot 0 holds right now: the last prompt and the answer generated after it. Read from
-    // a slot save file: u32 magic, u32 version, u32 count, then count int32 tokens (llama_state_seq_save_file).
+    // a slot save file (llama_state_seq_save_file: u32 magic, u32 version, u32 count, count int32s)
+    // whose "tokens" are the server's serialized server_tokens: −1, a format version, the token count,
+    // the tokens, then media (none here). Older servers stored the plain token list.
     async slotTokens() {
       const filename = 'slot0.bin';
       await postJson(`${url}/slots/0?action=save`, { filename });
       const data = await readFile(join(slotDir, filename));
-      const count = data.readUInt32LE(8);
-      const tokens = new Array(count);
-      for (let i = 0; i < count; ++i) tokens[i] = data.readInt32LE(12 + 4 * i);
-      return tokens;
+      const words = data.readUInt32LE(8);
+      const word = (i) => data.readInt32LE(12 + 4 * i);
+      const packed = words > 0 && word(0) === -1;
+      const start = packed ? 3 : 0;
+      const count = packed ? word(2) : words;
+      if (start + count > words) throw new Error(`slot save file: ${count} tokens claimed in ${words} words`);
+      return Array.from({ length: count }, (_, i) => word(start + i));
     },
     // The token counts of the "prompt eval time = ... / N tokens" lines printed since the last call.
     async newEvalCounts() {

@@ -11,7 +11,15 @@ export async function startRecordingProxy(upstream) {
     incoming.on('data', (chunk) => chunks.push(chunk));
     incoming.on('end', () => {
       const requestBody = Buffer.concat(chunks);
-      const exchange = { method: incoming.method, path: incoming.url, requestBody: requestBody.toString('utf8') };
+      let finish;
+      const exchange = {
+        method: incoming.method,
+        path: incoming.url,
+        requestBody: requestBody.toString('utf8'),
+        // Resolves once the whole answer is in: the client may have its last event before the
+        // upstream connection's end reaches the proxy.
+        done: new Promise((resolve) => (finish = resolve)),
+      };
       exchanges.push(exchange);
       const headers = { ...incoming.headers, host: target.host, 'content-length': String(requestBody.length) };
       const forward = httpRequest(
@@ -27,6 +35,7 @@ export async function startRecordingProxy(upstream) {
           answer.on('end', () => {
             exchange.responseBody = Buffer.concat(answerChunks).toString('utf8');
             outgoing.end();
+            finish();
           });
         },
       );
@@ -35,6 +44,7 @@ export async function startRecordingProxy(upstream) {
         exchange.responseBody = String(error);
         outgoing.writeHead(502, { 'content-type': 'application/json' });
         outgoing.end(JSON.stringify({ error: { message: `proxy: ${error.message}` } }));
+        finish();
       });
       forward.end(requestBody);
     });

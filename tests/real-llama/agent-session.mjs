@@ -7,7 +7,11 @@
 // early part of the prompt (e.g. folds a mid-conversation system message into the top system prompt)
 // makes it re-read the whole conversation on every such turn.
 //
-//   node agent-session.mjs [--prefix-only] [--template own|qwen3.5|both] [--turns N]
+//   node agent-session.mjs [--prefix-only] [--template own|qwen3.5|both] [--turns N] [--reference-upstream]
+//
+// --reference-upstream is the harness's self-test: the proxy replaces the messages Switchboard sent
+// with the reference translation below, so the engine sees what a prefix-stable gateway would send
+// and the prefix check must pass whatever Switchboard does (the usage check still measures Switchboard).
 //
 // Environment: SWITCHBOARD_LLAMA_DIR (the cache folder of ../shared/real-llama/build.sh; without it
 // the harness exits 77, "skipped"), SWITCHBOARD_BIN (the Switchboard to measure, default
@@ -41,16 +45,18 @@ const Anthropic = require('@anthropic-ai/sdk').default;
 const SLACK = 1;
 
 function parseArguments(argv) {
-  const options = { prefixOnly: false, templates: ['own', 'qwen3.5'], turns: 9 };
+  const options = { prefixOnly: false, templates: ['own', 'qwen3.5'], turns: 9, referenceUpstream: false };
   for (let i = 0; i < argv.length; ++i) {
     const arg = argv[i];
     if (arg === '--prefix-only') options.prefixOnly = true;
+    else if (arg === '--reference-upstream') options.referenceUpstream = true;
     else if (arg === '--template' && ['own', 'qwen3.5', 'both'].includes(argv[i + 1])) {
       const value = argv[++i];
       options.templates = value === 'both' ? ['own', 'qwen3.5'] : [value];
     } else if (arg === '--turns' && Number(argv[i + 1]) >= 6) options.turns = Number(argv[++i]);
     else {
-      console.error('usage: agent-session.mjs [--prefix-only] [--template own|qwen3.5|both] [--turns N>=6]');
+      console.error('usage: agent-session.mjs [--prefix-only] [--template own|qwen3.5|both] [--turns N>=6] ' +
+        '[--reference-upstream]');
       process.exit(2);
     }
   }
@@ -67,7 +73,7 @@ function commonPrefix(a, b) {
 const sameTokens = (a, b) => a.length === b.length && commonPrefix(a, b) === a.length;
 
 // One conversation of `turns` requests; appends one row per turn to `rows`, throws when a request fails.
-async function runSession({ engine, switchboardUrl, proxy, turns, log, rows }) {
+async function runSession({ engine, switchboardUrl, proxy, turns, log, rows, referenceUpstream }) {
   const client = new Anthropic({ baseURL: switchboardUrl, apiKey: 'local', maxRetries: 0 });
   const system = systemPrompt();
   log(`  system prompt: ${(await engine.tokenize(system)).length} tokens`);
@@ -77,6 +83,7 @@ async function runSession({ engine, switchboardUrl, proxy, turns, log, rows }) {
     const added = turnMessages(turn, previous?.answer);
     history.push(...added);
     const before = proxy.exchanges.length;
+    if (referenceUpstream) proxy.rewrite = (body) => ({ ...body, messages: referenceChatMessages(system, history) });
     let answer;
     try {
       const stream = client.messages.stream({
@@ -141,7 +148,7 @@ async function runSession({ engine, switchboardUrl, proxy, turns, log, rows }) {
     const shape = [typeof users[0].content === 'string' ? 'user' : 'tool_result'];
     if (users.length > 1) shape.push('+user');
     if (added.some((m) => m.role === 'system')) shape.push('+system');
-    if (turn === interruptedTurn) shape.push('(interrupted)');
+    if (turn === interruptedTurn) shape.push('(answer dropped)');
     const toolCalls = answer.content.filter((b) => b.type === 'tool_use').length;
 
     rows.push({
@@ -211,11 +218,11 @@ function usageFailures(rows) {
 }
 
 async function measure(template, options, paths) {
-  // 16k of context (start.sh's 8k, overridden): nine turns of tool output run past 8k.
-  const extraArgs = ['-c', '16384'];
-  if (template === 'qwen3.5') {
-    extraArgs.push('--chat-template-file', join(paths.cacheDir, 'llama.cpp/models/templates/Qwen3.5-4B.jinja'));
-  }
+  // The session stays inside start.sh's 8k of context (also the tiny model's training context, which
+  // llama-server will not exceed): short tool outputs and answers of at most 32 tokens.
+  const extraArgs = template === 'qwen3.5'
+    ? ['--chat-template-file', join(paths.cacheDir, 'llama.cpp/models/templates/Qwen3.5-4B.jinja')]
+    : [];
   const log = (line) => console.log(line);
   const engine = await startLlamaServer({ startScript: paths.startScript, cacheDir: paths.cacheDir, extraArgs });
   let proxy;
@@ -225,8 +232,10 @@ async function measure(template, options, paths) {
   try {
     proxy = await startRecordingProxy(engine.url);
     switchboard = await startSwitchboard(['--port', '0', '--openai-url', `${proxy.url}/v1`]);
-    log(`run "${template}" template: llama-server ${engine.url}, Switchboard ${switchboard.url}, ${paths.binary}`);
-    await runSession({ engine, switchboardUrl: switchboard.url, proxy, turns: options.turns, log, rows });
+    log(`run "${template}" template: llama-server ${engine.url}, Switchboard ${switchboard.url}, ${paths.binary}` +
+      (options.referenceUpstream ? ' (self-test: the engine gets the reference translation)' : ''));
+    const { turns, referenceUpstream } = options;
+    await runSession({ engine, switchboardUrl: switchboard.url, proxy, turns, log, rows, referenceUpstream });
     console.log(`\n${table(rows)}\n${summary(rows)}`);
     for (const r of rows) for (const note of r.notes) console.log(`  measurement note, turn ${r.turn}: ${note}`);
     // The model decides whether to call tools; say so when this run never exercised a tool_result.

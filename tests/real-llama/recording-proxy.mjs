@@ -1,21 +1,26 @@
 // SPDX-License-Identifier: MIT
 // A pass-through HTTP proxy that keeps every request body and answer, so the harness sees exactly what
-// Switchboard sent upstream and what the engine answered (timings, usage), byte for byte.
+// Switchboard sent upstream and what the engine answered (timings, usage), byte for byte. For the
+// harness's self-test, `proxy.rewrite` may replace a Chat Completions body on its way to the engine.
 import { createServer, request as httpRequest } from 'node:http';
 
 export async function startRecordingProxy(upstream) {
   const target = new URL(upstream);
   const exchanges = [];
+  const proxy = { exchanges, rewrite: undefined };
   const server = createServer((incoming, outgoing) => {
     const chunks = [];
     incoming.on('data', (chunk) => chunks.push(chunk));
     incoming.on('end', () => {
-      const requestBody = Buffer.concat(chunks);
+      let requestBody = Buffer.concat(chunks);
+      if (proxy.rewrite && incoming.url.endsWith('/chat/completions')) {
+        requestBody = Buffer.from(JSON.stringify(proxy.rewrite(JSON.parse(requestBody.toString('utf8')))));
+      }
       let finish;
       const exchange = {
         method: incoming.method,
         path: incoming.url,
-        requestBody: requestBody.toString('utf8'),
+        requestBody: requestBody.toString('utf8'), // as the engine got it
         // Resolves once the whole answer is in: the client may have its last event before the
         // upstream connection's end reaches the proxy.
         done: new Promise((resolve) => (finish = resolve)),
@@ -50,11 +55,9 @@ export async function startRecordingProxy(upstream) {
     });
   });
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    url: `http://127.0.0.1:${server.address().port}`,
-    exchanges,
-    close: () => new Promise((resolve) => server.close(resolve)),
-  };
+  proxy.url = `http://127.0.0.1:${server.address().port}`;
+  proxy.close = () => new Promise((resolve) => server.close(resolve));
+  return proxy;
 }
 
 // The last `timings` and `usage` objects of an answer, streamed (SSE) or not.

@@ -122,6 +122,10 @@ async function runSession({ engine, switchboardUrl, proxy, turns, log, rows, ref
     if (!sameTokens(slot.slice(0, prompt.length), prompt)) {
       notes.push('the slot does not start with the rendered prompt');
     }
+    const engineCached = usage?.prompt_tokens_details?.cached_tokens;
+    if (usage?.prompt_tokens !== timings.prompt_n + timings.cache_n || engineCached !== timings.cache_n) {
+      notes.push(`engine usage says ${usage?.prompt_tokens} prompt tokens, ${engineCached} cached`);
+    }
     if (evalCounts.length !== 1 || evalCounts[0] !== timings.prompt_n) {
       notes.push(`log says evaluated ${evalCounts.join('+') || 'nothing'}, timings say ${timings.prompt_n}`);
     }
@@ -148,7 +152,10 @@ async function runSession({ engine, switchboardUrl, proxy, turns, log, rows, ref
     const shape = [typeof users[0].content === 'string' ? 'user' : 'tool_result'];
     if (users.length > 1) shape.push('+user');
     if (added.some((m) => m.role === 'system')) shape.push('+system');
-    if (turn === interruptedTurn) shape.push('(answer dropped)');
+    // Only a final assistant message may be empty: an agent drops an empty answer, as it drops the
+    // one the user interrupted.
+    const kept = turn !== interruptedTurn && answer.content.length > 0;
+    if (!kept) shape.push(answer.content.length > 0 ? '(answer dropped)' : '(empty answer dropped)');
     const toolCalls = answer.content.filter((b) => b.type === 'tool_use').length;
 
     rows.push({
@@ -160,13 +167,11 @@ async function runSession({ engine, switchboardUrl, proxy, turns, log, rows, ref
       cached: timings.cache_n,
       promptMs: timings.prompt_ms,
       usage: answer.usage,
-      engineUsage: usage,
       asReference: sameTokens(prompt, reference),
       answered: toolCalls > 0 ? `${toolCalls} tool call(s)` : `${generated.length} tokens of text`,
       notes,
     });
     log(`  turn ${turn} done (${rows.at(-1).shape}; answered ${rows.at(-1).answered})`);
-    const kept = turn !== interruptedTurn;
     if (kept) history.push({ role: 'assistant', content: answer.content });
     previous = { reference, generated, answer: kept ? answer : undefined };
   }
@@ -224,12 +229,13 @@ async function measure(template, options, paths) {
     ? ['--chat-template-file', join(paths.cacheDir, 'llama.cpp/models/templates/Qwen3.5-4B.jinja')]
     : [];
   const log = (line) => console.log(line);
-  const engine = await startLlamaServer({ startScript: paths.startScript, cacheDir: paths.cacheDir, extraArgs });
+  let engine;
   let proxy;
   let switchboard;
   let passed = false;
   const rows = [];
   try {
+    engine = await startLlamaServer({ startScript: paths.startScript, cacheDir: paths.cacheDir, extraArgs });
     proxy = await startRecordingProxy(engine.url);
     switchboard = await startSwitchboard(['--port', '0', '--openai-url', `${proxy.url}/v1`]);
     log(`run "${template}" template: llama-server ${engine.url}, Switchboard ${switchboard.url}, ${paths.binary}` +
@@ -259,10 +265,12 @@ async function measure(template, options, paths) {
   } finally {
     if (switchboard) await switchboard.stop();
     if (proxy) await proxy.close();
-    await engine.stop();
-    // Keep the engine's log of a failed run for a look at what it evaluated.
-    if (passed) await rm(engine.log, { force: true });
-    else console.log(`llama-server log: ${engine.log}`);
+    if (engine) {
+      await engine.stop();
+      // Keep the engine's log of a failed run for a look at what it evaluated.
+      if (passed) await rm(engine.log, { force: true });
+      else console.log(`llama-server log: ${engine.log}`);
+    }
   }
 }
 

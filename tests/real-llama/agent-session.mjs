@@ -9,6 +9,7 @@
 //
 //   node agent-session.mjs [--prefix-only] [--template own|qwen3.5|both] [--turns N] [--reference-upstream]
 //
+// --turns: 9 by default, at least 6 (the session's shapes need them); about 10 fit the tiny model's 8k context.
 // --reference-upstream is the harness's self-test: the proxy replaces the messages Switchboard sent
 // with the reference translation below, so the engine sees what a prefix-stable gateway would send
 // and the prefix check must pass whatever Switchboard does (the usage check still measures Switchboard).

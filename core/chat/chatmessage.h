@@ -14,10 +14,11 @@ struct ReplyStats
 {
     qint64 timeToFirstTokenMs = -1; // -1: no token arrived
     qint64 durationMs = 0;
-    int inputTokens = 0;
+    int inputTokens = 0; // the whole prompt: uncached, cache writes and cache reads together
     int outputTokens = 0;
-    QString stopReason;   // end_turn, max_tokens, stop_sequence, tool_use…; empty while unknown
-    QString stopSequence; // the sequence that matched, for stop_reason stop_sequence
+    QString stopReason;        // end_turn, max_tokens, stop_sequence, tool_use…; empty while unknown
+    QString stopSequence;      // the sequence that matched, for stop_reason stop_sequence
+    int cachedInputTokens = 0; // of inputTokens, what the backend had cached (cache_read_input_tokens)
 
     // Output tokens over the time after the first one; 0 when that cannot be told.
     double tokensPerSecond() const

@@ -133,7 +133,11 @@ QString ChatMessageModel::statsLine(const ReplyStats &stats)
     if (const double rate = stats.tokensPerSecond(); rate > 0) {
         parts << tr("%1 tok/s").arg(rate, 0, 'f', 1);
     }
-    parts << tr("%1 → %2 tokens").arg(stats.inputTokens).arg(stats.outputTokens);
+    parts << (stats.cachedInputTokens > 0 ? tr("%1 → %2 tokens (%3 cached)")
+                                                .arg(stats.inputTokens)
+                                                .arg(stats.outputTokens)
+                                                .arg(stats.cachedInputTokens)
+                                          : tr("%1 → %2 tokens").arg(stats.inputTokens).arg(stats.outputTokens));
     if (!stats.stopReason.isEmpty()) {
         parts << (stats.stopSequence.isEmpty() ? stats.stopReason
                                                : tr("%1 “%2”").arg(stats.stopReason, stats.stopSequence));

@@ -53,6 +53,10 @@ const QList<QStringList> &migrations()
             // for a message of text alone, which every message written by schema 1 is.
             u"ALTER TABLE messages ADD COLUMN blocks TEXT NOT NULL DEFAULT ''"_s,
         },
+        {
+            // The part of the prompt the backend had cached (usage.cache_read_input_tokens).
+            u"ALTER TABLE messages ADD COLUMN cached_input_tokens INTEGER NOT NULL DEFAULT 0"_s,
+        },
     };
     return steps;
 }
@@ -123,7 +127,8 @@ QVariantList mutableValues(const ChatMessage &message)
     return {text(message.text),       text(message.thinking),     stateName(message.state),
             stats.timeToFirstTokenMs, stats.durationMs,           stats.inputTokens,
             stats.outputTokens,       text(stats.stopReason),     text(stats.stopSequence),
-            text(message.errorType),  text(message.errorMessage), text(ChatBlocksJson::write(message))};
+            text(message.errorType),  text(message.errorMessage), text(ChatBlocksJson::write(message)),
+            stats.cachedInputTokens};
 }
 
 // Reads a row of `SELECT id, role, <the mutable columns>`.
@@ -144,6 +149,7 @@ ChatMessage messageFromRow(const QSqlQuery &row)
     message.errorType = row.value(11).toString();
     message.errorMessage = row.value(12).toString();
     ChatBlocksJson::read(row.value(13).toString(), message);
+    message.stats.cachedInputTokens = row.value(14).toInt();
     return message;
 }
 
@@ -304,7 +310,7 @@ QList<ChatMessage> ConversationStore::messages(qint64 conversationId) const
 {
     QList<ChatMessage> list;
     auto rows = exec(u"SELECT id, role, text, thinking, state, ttft_ms, duration_ms, input_tokens, output_tokens,"
-                     " stop_reason, stop_sequence, error_type, error_message, blocks"
+                     " stop_reason, stop_sequence, error_type, error_message, blocks, cached_input_tokens"
                      " FROM messages WHERE conversation_id = ? ORDER BY id"_s,
                      {conversationId});
     while (rows && rows->next()) {
@@ -324,7 +330,8 @@ qint64 ConversationStore::appendMessage(qint64 conversationId, const ChatMessage
         }
         const auto insert = exec(u"INSERT INTO messages (conversation_id, role, text, thinking, state, ttft_ms,"
                                  " duration_ms, input_tokens, output_tokens, stop_reason, stop_sequence, error_type,"
-                                 " error_message, blocks) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"_s,
+                                 " error_message, blocks, cached_input_tokens)"
+                                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"_s,
                                  QVariantList{conversationId, roleName(message.role)} + mutableValues(message));
         if (!insert) {
             return false;
@@ -344,7 +351,8 @@ bool ConversationStore::updateMessage(const ChatMessage &message)
         }
         const auto update = exec(u"UPDATE messages SET text = ?, thinking = ?, state = ?, ttft_ms = ?, duration_ms = ?,"
                                  " input_tokens = ?, output_tokens = ?, stop_reason = ?, stop_sequence = ?,"
-                                 " error_type = ?, error_message = ?, blocks = ? WHERE id = ?"_s,
+                                 " error_type = ?, error_message = ?, blocks = ?, cached_input_tokens = ?"
+                                 " WHERE id = ?"_s,
                                  mutableValues(message) + QVariantList{message.id});
         return update && touch(*conversationId);
     });

@@ -251,10 +251,14 @@ void MessagesClient::finishBlock(int index)
     }
 }
 
+// The three input fields add up to the prompt (Anthropic's meaning); the playground shows the
+// prompt and how much of it the backend had cached.
 void MessagesClient::applyUsage(const QJsonObject &usage)
 {
     if (usage.contains("input_tokens"_L1)) {
-        m_stats.inputTokens = usage["input_tokens"_L1].toInt();
+        m_stats.cachedInputTokens = usage["cache_read_input_tokens"_L1].toInt();
+        m_stats.inputTokens = usage["input_tokens"_L1].toInt() + usage["cache_creation_input_tokens"_L1].toInt() +
+                              m_stats.cachedInputTokens;
     }
     if (usage.contains("output_tokens"_L1)) {
         m_stats.outputTokens = usage["output_tokens"_L1].toInt();

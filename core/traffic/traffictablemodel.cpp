@@ -5,6 +5,7 @@
 
 #include <QtCore/QLocale>
 
+#include <algorithm>
 #include <limits>
 
 namespace Switchboard::Core {
@@ -162,9 +163,17 @@ QString TrafficTableModel::text(const ExchangeSummary &exchange, int column) con
         if (exchange.inputTokens < 0 && exchange.outputTokens < 0) {
             return {};
         }
-        return QStringLiteral("%1 → %2").arg(exchange.inputTokens < 0 ? u"?"_s : QString::number(exchange.inputTokens),
-                                             exchange.outputTokens < 0 ? u"?"_s
-                                                                       : QString::number(exchange.outputTokens));
+        {
+            // The whole prompt (the three input fields add up to it), and how much of it was cached.
+            const int cached = std::max(exchange.cacheReadTokens, 0);
+            const int prompt = exchange.inputTokens < 0
+                                   ? -1
+                                   : exchange.inputTokens + std::max(exchange.cacheCreationTokens, 0) + cached;
+            const QString tokens = QStringLiteral("%1 → %2").arg(
+                prompt < 0 ? u"?"_s : QString::number(prompt),
+                exchange.outputTokens < 0 ? u"?"_s : QString::number(exchange.outputTokens));
+            return cached > 0 ? tr("%1 (%2 cached)").arg(tokens).arg(cached) : tokens;
+        }
     default:
         return {};
     }

@@ -52,6 +52,8 @@ private Q_SLOTS:
     void imageTurn_isAcknowledged();
     void thinking_arrivesWithItsSignature();
     void importRequest_keepsBlocksToolsAndThinking();
+    void usage_showsThePromptAndWhatWasCached_data();
+    void usage_showsThePromptAndWhatWasCached();
     void toolInput_isSentBackAsTheModelWroteIt_data();
     void toolInput_isSentBackAsTheModelWroteIt();
     void importRequest_keepsToolsAndInputsAsWritten();
@@ -581,6 +583,64 @@ QByteArray toolUseStream(const QList<QByteArray> &fragments, const QByteArray &i
 }
 
 } // namespace
+
+void TestChatSession::usage_showsThePromptAndWhatWasCached_data()
+{
+    QTest::addColumn<bool>("stream");
+    QTest::addColumn<QByteArray>("answer");
+    const QByteArray usage = R"("usage":{"input_tokens":5,"cache_creation_input_tokens":2,)"
+                             R"("cache_read_input_tokens":20,"output_tokens":3})";
+    QTest::newRow("JSON") << false
+                          << QByteArray(R"({"id":"msg_1","type":"message","role":"assistant","model":"m",)"
+                                        R"("content":[{"type":"text","text":"hi"}],"stop_reason":"end_turn",)"
+                                        R"("stop_sequence":null,)" +
+                                        usage + "}");
+    QTest::newRow("stream")
+        << true
+        << QByteArray("event: message_start\ndata: {\"type\":\"message_start\",\"message\":{\"id\":\"msg_1\","
+                      "\"type\":\"message\",\"role\":\"assistant\",\"model\":\"m\",\"content\":[],"
+                      "\"stop_reason\":null,\"usage\":{\"input_tokens\":40,\"output_tokens\":0}}}\n\n"
+                      "event: content_block_start\ndata: {\"type\":\"content_block_start\",\"index\":0,"
+                      "\"content_block\":{\"type\":\"text\",\"text\":\"\"}}\n\n"
+                      "event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":0,"
+                      "\"delta\":{\"type\":\"text_delta\",\"text\":\"hi\"}}\n\n"
+                      "event: content_block_stop\ndata: {\"type\":\"content_block_stop\",\"index\":0}\n\n"
+                      "event: message_delta\ndata: {\"type\":\"message_delta\",\"delta\":{\"stop_reason\":"
+                      "\"end_turn\",\"stop_sequence\":null},") +
+               usage + "}\n\nevent: message_stop\ndata: {\"type\":\"message_stop\"}\n\n";
+}
+
+void TestChatSession::usage_showsThePromptAndWhatWasCached()
+{
+    // The three input fields add up to the prompt; the playground shows it and its cached part.
+    QFETCH(bool, stream);
+    QFETCH(QByteArray, answer);
+    FakeBackend server;
+    QVERIFY(server.start() != 0);
+    server.on("/v1/messages", stream ? FakeResponse::eventStream(answer) : FakeResponse::json(answer));
+    m_store = std::make_unique<Core::ConversationStore>();
+    QVERIFY(m_store->open(m_dir->filePath(u"conversations.sqlite"_s)));
+    m_client = std::make_unique<Core::MessagesClient>();
+    m_client->setBaseUrl(QUrl(QString::fromLatin1(server.baseUrl())));
+    m_session = std::make_unique<Core::ChatSession>(*m_store, *m_client);
+    Core::ChatSettings defaults;
+    defaults.model = u"m"_s;
+    defaults.stream = stream;
+    m_session->restore(defaults);
+
+    QVERIFY(m_session->send(u"Hello."_s));
+    waitIdle();
+    const ChatMessage reply = m_session->messages()->messages().last();
+    QCOMPARE(reply.state, ChatMessage::State::Complete);
+    QCOMPARE(reply.stats.inputTokens, 27);
+    QCOMPARE(reply.stats.cachedInputTokens, 20);
+    QCOMPARE(m_store->messages(m_session->currentConversation()).last().stats.cachedInputTokens, 20);
+    const QString line = m_session->messages()
+                             ->index(m_session->messages()->rowCount() - 1)
+                             .data(Core::ChatMessageModel::StatsLineRole)
+                             .toString();
+    QVERIFY2(line.contains(u"27 → 3 tokens (20 cached)"_s), qPrintable(line));
+}
 
 void TestChatSession::toolInput_isSentBackAsTheModelWroteIt_data()
 {

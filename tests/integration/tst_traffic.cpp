@@ -36,6 +36,7 @@ private Q_SLOTS:
     void clientThatLeaves_isMarked();
     void ring_keepsTheNewest();
     void tableModel_followsTheLog();
+    void tableModel_showsThePromptAndWhatWasCached();
     void exports_neverCarryTheKey();
     void curl_usesAPlaceholderForTheKey();
     void diff_marksDroppedRewrittenAndAdded();
@@ -250,6 +251,23 @@ void TestTraffic::tableModel_followsTheLog()
     QCOMPARE(model.exchangeId(3), m_log->ids().last());
     m_log->clear();
     QCOMPARE(model.rowCount(), 0);
+}
+
+void TestTraffic::tableModel_showsThePromptAndWhatWasCached()
+{
+    // llama.cpp's stream says 33 prompt tokens, 27 of them from its cache: the client is told
+    // input_tokens 6 and cache_read_input_tokens 27, and the table shows the whole prompt.
+    m_backend->on("/v1/chat/completions",
+                  FakeResponse::eventStream(FakeBackend::fixture(u"llama-cpp/07_chat_stream_usage.sse"_s)));
+    Core::TrafficTableModel model(*m_log);
+    TestGateway gateway(TestGateway::openAi(m_backend->baseUrl()));
+    gateway.gateway->setTrafficLog(m_log.get());
+    ApiClient client(gateway.url);
+    QCOMPARE(client.post("/v1/messages", streamRequest()).status, 200);
+    QTRY_COMPARE(model.rowCount(), 1);
+    QTRY_VERIFY(model.index(0, Core::TrafficTableModel::TokensColumn).data().toString().endsWith(u"(27 cached)"_s));
+    QVERIFY2(model.index(0, Core::TrafficTableModel::TokensColumn).data().toString().startsWith(u"33 → "_s),
+             qPrintable(model.index(0, Core::TrafficTableModel::TokensColumn).data().toString()));
 }
 
 void TestTraffic::exports_neverCarryTheKey()

@@ -179,7 +179,7 @@ void TestConversationStore::open_createsAWalFileInANewDirectory()
     QVERIFY(store.isOpen());
     QVERIFY(QFileInfo::exists(path()));
     QCOMPARE(rawQuery(path(), u"PRAGMA journal_mode"_s).toString(), u"wal"_s);
-    QCOMPARE(rawQuery(path(), u"PRAGMA user_version"_s).toInt(), 2);
+    QCOMPARE(rawQuery(path(), u"PRAGMA user_version"_s).toInt(), 3);
     QVERIFY(!store.open(path()));
     QVERIFY(store.lastError().contains(u"already open"_s));
 }
@@ -421,11 +421,11 @@ void TestConversationStore::messages_roundTrip_data()
 
     ChatMessage full = assistantMessage(u"The answer is 42."_s, ChatMessage::State::Complete);
     full.thinking = u"Let me think…\nSix times seven."_s;
-    full.stats = {250, 4000, 12, 345, u"end_turn"_s, {}};
+    full.stats = {250, 4000, 12, 345, u"end_turn"_s, {}, 9}; // 9 of the 12 prompt tokens cached
     QTest::addRow("assistant with thinking and stats") << full;
 
     ChatMessage stopSequence = assistantMessage(u"partial"_s, ChatMessage::State::Complete);
-    stopSequence.stats = {10, 20, 1, 2, u"stop_sequence"_s, u"\n\nHuman:"_s};
+    stopSequence.stats = {10, 20, 1, 2, u"stop_sequence"_s, u"\n\nHuman:"_s, 0};
     QTest::addRow("stopped by a stop sequence") << stopSequence;
 
     ChatMessage stopped = assistantMessage(u"Once upon a"_s, ChatMessage::State::Stopped);
@@ -446,7 +446,8 @@ void TestConversationStore::messages_roundTrip_data()
                       std::numeric_limits<int>::max(),
                       std::numeric_limits<int>::max(),
                       u"max_tokens"_s,
-                      {}};
+                      {},
+                      std::numeric_limits<int>::max()};
     QTest::addRow("largest numbers") << extremes;
 
     ChatMessage withImages = userMessage(u"What is this?"_s);
@@ -512,7 +513,7 @@ void TestConversationStore::updateMessage_rewritesEverythingButTheRole()
     update.id = reply;
     update.thinking = u"hmm"_s;
     update.state = ChatMessage::State::Failed;
-    update.stats = {100, 900, 5, 6, u"refusal"_s, u"stop"_s};
+    update.stats = {100, 900, 5, 6, u"refusal"_s, u"stop"_s, 4};
     update.errorType = u"api_error"_s;
     update.errorMessage = u"boom"_s;
     QVERIFY2(store->updateMessage(update), qPrintable(store->lastError()));
@@ -631,7 +632,7 @@ void TestConversationStore::reopen_seesEverything()
         store->appendMessage(first, userMessage(u"Question"_s));
         ChatMessage answer = assistantMessage(u"Answer"_s, ChatMessage::State::Complete);
         answer.thinking = u"thought"_s;
-        answer.stats = {5, 50, 3, 4, u"end_turn"_s, {}};
+        answer.stats = {5, 50, 3, 4, u"end_turn"_s, {}, 0};
         store->appendMessage(first, answer);
         QVERIFY(store->rename(second, u"Second, renamed"_s));
         conversations = store->conversations();
@@ -719,13 +720,14 @@ void TestConversationStore::open_migratesASchema1File()
 
     const auto store = openStore();
     QVERIFY(store->isOpen());
-    QCOMPARE(rawQuery(path(), u"PRAGMA user_version"_s).toInt(), 2);
+    QCOMPARE(rawQuery(path(), u"PRAGMA user_version"_s).toInt(), 3);
     QCOMPARE(store->settings(1)->maxTokens, 77);
     const QList<ChatMessage> old = store->messages(1);
     QCOMPARE(old.size(), 2);
     QCOMPARE(old[0].text, u"hello"_s);
     QCOMPARE(old[1].thinking, u"greet"_s);
     QCOMPARE(old[1].stats.outputTokens, 4);
+    QCOMPARE(old[1].stats.cachedInputTokens, 0); // schema 3's column, unknown to a schema 1 file
     QVERIFY(old[1].toolUses.isEmpty() && old[0].images.isEmpty());
 
     // The migrated file takes messages with blocks, and gives them back.
@@ -736,6 +738,7 @@ void TestConversationStore::open_migratesASchema1File()
     call.id = id;
     QCOMPARE(store->messages(1).last(), call);
     call.toolUses.append({u"toolu_2"_s, u"g"_s, u"{\"a\":1}"_s});
+    call.stats.cachedInputTokens = 40;
     QVERIFY(store->updateMessage(call));
     QCOMPARE(store->messages(1).last(), call);
 }

@@ -61,6 +61,8 @@ private Q_SLOTS:
 private:
     void startSession(double tokensPerSecond = 0);
     void waitIdle();
+    // The playground's session, on a fresh store, as a client of an Anthropic server at `baseUrl`.
+    void openSessionAgainst(const QByteArray &baseUrl, bool stream, const QString &toolsJson = {});
     QJsonObject lastRequest() const;
 
     std::unique_ptr<QTemporaryDir> m_dir;
@@ -584,6 +586,20 @@ QByteArray toolUseStream(const QList<QByteArray> &fragments, const QByteArray &i
 
 } // namespace
 
+void TestChatSession::openSessionAgainst(const QByteArray &baseUrl, bool stream, const QString &toolsJson)
+{
+    m_store = std::make_unique<Core::ConversationStore>();
+    QVERIFY(m_store->open(m_dir->filePath(u"conversations.sqlite"_s)));
+    m_client = std::make_unique<Core::MessagesClient>();
+    m_client->setBaseUrl(QUrl(QString::fromLatin1(baseUrl)));
+    m_session = std::make_unique<Core::ChatSession>(*m_store, *m_client);
+    Core::ChatSettings defaults;
+    defaults.model = u"m"_s;
+    defaults.stream = stream;
+    defaults.toolsJson = toolsJson;
+    m_session->restore(defaults);
+}
+
 void TestChatSession::usage_showsThePromptAndWhatWasCached_data()
 {
     QTest::addColumn<bool>("stream");
@@ -618,16 +634,7 @@ void TestChatSession::usage_showsThePromptAndWhatWasCached()
     FakeBackend server;
     QVERIFY(server.start() != 0);
     server.on("/v1/messages", stream ? FakeResponse::eventStream(answer) : FakeResponse::json(answer));
-    m_store = std::make_unique<Core::ConversationStore>();
-    QVERIFY(m_store->open(m_dir->filePath(u"conversations.sqlite"_s)));
-    m_client = std::make_unique<Core::MessagesClient>();
-    m_client->setBaseUrl(QUrl(QString::fromLatin1(server.baseUrl())));
-    m_session = std::make_unique<Core::ChatSession>(*m_store, *m_client);
-    Core::ChatSettings defaults;
-    defaults.model = u"m"_s;
-    defaults.stream = stream;
-    m_session->restore(defaults);
-
+    openSessionAgainst(server.baseUrl(), stream);
     QVERIFY(m_session->send(u"Hello."_s));
     waitIdle();
     const ChatMessage reply = m_session->messages()->messages().last();
@@ -675,16 +682,7 @@ void TestChatSession::toolInput_isSentBackAsTheModelWroteIt()
             R"({"id":"msg_2","type":"message","role":"assistant","model":"m","content":[{"type":"text","text":"ok"}],)"
             R"("stop_reason":"end_turn","stop_sequence":null,"usage":{"input_tokens":5,"output_tokens":1}})");
     });
-    m_store = std::make_unique<Core::ConversationStore>();
-    QVERIFY(m_store->open(m_dir->filePath(u"conversations.sqlite"_s)));
-    m_client = std::make_unique<Core::MessagesClient>();
-    m_client->setBaseUrl(QUrl(QString::fromLatin1(server.baseUrl())));
-    m_session = std::make_unique<Core::ChatSession>(*m_store, *m_client);
-    Core::ChatSettings defaults;
-    defaults.model = u"m"_s;
-    defaults.stream = stream;
-    defaults.toolsJson = uR"([{"name":"f","input_schema":{"type":"object"}}])"_s;
-    m_session->restore(defaults);
+    openSessionAgainst(server.baseUrl(), stream, uR"([{"name":"f","input_schema":{"type":"object"}}])"_s);
 
     QVERIFY(m_session->send(u"Call f."_s));
     waitIdle();

@@ -60,6 +60,7 @@ void ReplyShaper::writeText(QByteArrayView text)
         return;
     }
     if (m_openKind != BlockKind::Text) {
+        openHeldToolCalls(true);
         openBlock(BlockHeader{BlockKind::Text, {}, {}, {}});
     }
     m_out.contentBlockDelta(m_nextIndex - 1, DeltaKind::Text, text);
@@ -79,6 +80,7 @@ void ReplyShaper::thinkingDelta(QByteArrayView utf8)
     ++m_generatedPieces;
     releaseHeldText();
     if (m_openKind != BlockKind::Thinking) {
+        openHeldToolCalls(true);
         openBlock(BlockHeader{BlockKind::Thinking, {}, {}, {}});
     }
     m_thinking.append(utf8.data(), utf8.size());
@@ -105,10 +107,66 @@ void ReplyShaper::toolCallStart(int index, QByteArrayView id, QByteArrayView nam
     releaseHeldText();
     BlockHeader header{
         BlockKind::ToolUse, id.isEmpty() ? derivedToolUseId(index, name) : id.toByteArray(), name.toByteArray(), {}};
-    openBlock(header);
-    m_toolCalls.insert(index, true);
-    m_openToolCall = index;
     m_calledTool = true;
+    ToolCall &call = m_toolCalls[index];
+    if (!m_heldToolCalls.empty() || !openToolCallIsComplete()) {
+        // Interleaved: the open call may still receive arguments, so this one waits its turn.
+        call.header = std::move(header);
+        m_heldToolCalls.push_back(index);
+        return;
+    }
+    openBlock(header);
+    call.state = ToolCall::State::Open;
+    m_openToolCall = index;
+}
+
+bool ReplyShaper::openToolCallIsComplete() const
+{
+    if (m_openKind != BlockKind::ToolUse) {
+        return true; // no tool call open: nothing to wait for
+    }
+    const auto open = m_toolCalls.constFind(m_openToolCall);
+    return open == m_toolCalls.cend() || open->complete;
+}
+
+void ReplyShaper::openHeldToolCalls(bool evenIfTheOpenCallIsIncomplete)
+{
+    while (!m_heldToolCalls.empty() && (evenIfTheOpenCallIsIncomplete || openToolCallIsComplete())) {
+        const int index = m_heldToolCalls.front();
+        m_heldToolCalls.pop_front();
+        ToolCall &call = m_toolCalls[index];
+        openBlock(call.header);
+        call.state = ToolCall::State::Open;
+        m_openToolCall = index;
+        if (!call.heldArguments.isEmpty()) {
+            m_out.contentBlockDelta(m_nextIndex - 1, DeltaKind::InputJson, call.heldArguments);
+            call.heldArguments = QByteArray();
+        }
+    }
+}
+
+void ReplyShaper::ToolCall::scan(QByteArrayView fragment)
+{
+    for (const char c : fragment) {
+        if (complete) {
+            return;
+        }
+        if (inString) {
+            if (escaped) {
+                escaped = false;
+            } else if (c == '\\') {
+                escaped = true;
+            } else if (c == '"') {
+                inString = false;
+            }
+        } else if (c == '"') {
+            inString = true;
+        } else if (c == '{' || c == '[') {
+            ++depth;
+        } else if ((c == '}' || c == ']') && depth > 0) {
+            complete = --depth == 0;
+        }
+    }
 }
 
 QByteArray ReplyShaper::derivedToolUseId(int index, QByteArrayView name)
@@ -127,10 +185,27 @@ void ReplyShaper::toolCallArguments(int index, QByteArrayView jsonFragment)
         return;
     }
     ++m_generatedPieces;
-    // Arguments belong to the open tool_use block; a backend that goes back to an earlier call
-    // cannot be followed in a grammar with one open block, and OpenAI servers do not do it.
-    if (m_openKind == BlockKind::ToolUse && m_openToolCall == index) {
+    const auto found = m_toolCalls.find(index);
+    if (found == m_toolCalls.end()) {
+        return; // a call the backend never started has no block to go to
+    }
+    ToolCall &call = *found;
+    switch (call.state) {
+    case ToolCall::State::Held:
+        call.scan(jsonFragment);
+        call.heldArguments.append(jsonFragment.data(), jsonFragment.size());
+        break;
+    case ToolCall::State::Open:
+        call.scan(jsonFragment);
         m_out.contentBlockDelta(m_nextIndex - 1, DeltaKind::InputJson, jsonFragment);
+        if (call.complete) {
+            openHeldToolCalls(false);
+        }
+        break;
+    case ToolCall::State::Closed:
+        // Only after its arguments were complete, or something else had to open: what comes
+        // later cannot make them valid JSON.
+        break;
     }
 }
 
@@ -157,8 +232,10 @@ void ReplyShaper::finished(StopReason reason)
     }
     ensureStarted();
     releaseHeldText();
-    // A turn that called a tool ends in tool_use whatever the backend said (Ollama says "stop").
-    complete(m_calledTool ? StopReason::ToolUse : reason, {});
+    // A turn that called a tool ends in tool_use whatever the backend said (Ollama says "stop"),
+    // except a turn cut off by the token limit: its last call's input may be a part of one, and the
+    // API says max_tokens then, so that clients retry with more rather than call the tool.
+    complete(m_calledTool && reason != StopReason::MaxTokens ? StopReason::ToolUse : reason, {});
 }
 
 void ReplyShaper::failed(const ApiError &error)
@@ -197,12 +274,16 @@ void ReplyShaper::closeOpenBlock()
         m_out.contentBlockDelta(m_nextIndex - 1, DeltaKind::Signature, ThinkingSignature::sign(m_thinking));
     }
     m_out.contentBlockStop(m_nextIndex - 1);
+    if (m_openKind == BlockKind::ToolUse) {
+        m_toolCalls[m_openToolCall].state = ToolCall::State::Closed;
+    }
     m_openKind.reset();
     m_openToolCall = -1;
 }
 
 void ReplyShaper::complete(StopReason reason, QByteArrayView stopSequence)
 {
+    openHeldToolCalls(true);
     closeOpenBlock();
     m_finished = true;
     m_out.messageDelta(reason, stopSequence, usage());

@@ -4,8 +4,6 @@
 #include "api/ids.h"
 #include "thinkingsignature.h"
 
-#include <algorithm>
-
 namespace Switchboard::Core {
 
 ReplyShaper::ReplyShaper(Options options, MessageEventSink &out, std::function<void()> stopGeneration)
@@ -235,12 +233,9 @@ void ReplyShaper::finished(StopReason reason)
     ensureStarted();
     releaseHeldText();
     // A turn that called a tool ends in tool_use whatever the backend said (Ollama says "stop"),
-    // except one the token limit cut off inside a call's arguments: the API says max_tokens then,
-    // so that clients retry with more rather than run a tool with half its input.
-    const bool cutOffInACall =
-        reason == StopReason::MaxTokens &&
-        std::any_of(m_toolCalls.cbegin(), m_toolCalls.cend(), [](const ToolCall &call) { return call.isCutOff(); });
-    complete(m_calledTool && !cutOffInACall ? StopReason::ToolUse : reason, {});
+    // except a turn cut off by the token limit: its last call's input may be a part of one, and the
+    // API says max_tokens then, so that clients retry with more rather than call the tool.
+    complete(m_calledTool && reason != StopReason::MaxTokens ? StopReason::ToolUse : reason, {});
 }
 
 void ReplyShaper::failed(const ApiError &error)

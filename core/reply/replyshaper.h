@@ -16,8 +16,8 @@ namespace Switchboard::Core {
 // Turns what any backend generates into the exact Anthropic event grammar, in one place:
 // message_start on the first sign of life, one open block at a time with increasing indices, no
 // blocks for empty deltas, stop sequences matched by Switchboard (the backend is stopped on a match),
-// `tool_use` as the stop reason whenever a tool was called (unless the token limit cut a call's
-// arguments off), and usage that is never missing.
+// `tool_use` as the stop reason whenever a tool was called (unless the backend ran out of tokens),
+// and usage that is never missing.
 //
 // Parallel tool calls: some servers interleave them (call 0's name, call 1's name, call 0's
 // arguments, call 1's arguments...), which one open block at a time cannot follow. A call that
@@ -27,10 +27,7 @@ namespace Switchboard::Core {
 // In-order calls (the usual case) are complete when the next one starts and stream as before: the
 // only cost is a scan of each argument byte for brackets and quotes, no copy. A call whose
 // arguments never become valid JSON (a model cut off) is closed as it is when anything else must
-// open, and held calls go out whole before any text or thinking and at the end. Holding rather
-// than reordering: indices must increase and one block is open at a time, so a later call cannot
-// go out before an earlier one ends. A call with no arguments yet counts as incomplete, so a call
-// after one that never gets any waits for the end of the reply (late, but whole).
+// open, and held calls go out whole before any text or thinking and at the end.
 class ReplyShaper final : public GenerationSink
 {
 public:
@@ -96,8 +93,6 @@ private:
         // Follows the arguments' brackets and strings: enough to tell a complete JSON object or
         // array from a part of one, not to validate it.
         void scan(QByteArrayView fragment);
-        // Its arguments began a JSON object or array that never ended.
-        bool isCutOff() const { return !complete && (depth > 0 || inString); }
     };
 
     Options m_options;

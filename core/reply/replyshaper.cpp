@@ -232,10 +232,8 @@ void ReplyShaper::finished(StopReason reason)
     }
     ensureStarted();
     releaseHeldText();
-    // A turn that called a tool ends in tool_use whatever the backend said (Ollama says "stop"),
-    // except a turn cut off by the token limit: its last call's input may be a part of one, and the
-    // API says max_tokens then, so that clients retry with more rather than call the tool.
-    complete(m_calledTool && reason != StopReason::MaxTokens ? StopReason::ToolUse : reason, {});
+    // A turn that called a tool ends in tool_use whatever the backend said (Ollama says "stop").
+    complete(m_calledTool ? StopReason::ToolUse : reason, {});
 }
 
 void ReplyShaper::failed(const ApiError &error)

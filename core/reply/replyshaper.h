@@ -16,8 +16,7 @@ namespace Switchboard::Core {
 // Turns what any backend generates into the exact Anthropic event grammar, in one place:
 // message_start on the first sign of life, one open block at a time with increasing indices, no
 // blocks for empty deltas, stop sequences matched by Switchboard (the backend is stopped on a match),
-// `tool_use` as the stop reason whenever a tool was called (unless the backend ran out of tokens),
-// and usage that is never missing.
+// `tool_use` as the stop reason whenever a tool was called, and usage that is never missing.
 //
 // Parallel tool calls: some servers interleave them (call 0's name, call 1's name, call 0's
 // arguments, call 1's arguments...), which one open block at a time cannot follow. A call that

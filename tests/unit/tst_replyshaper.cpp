@@ -686,7 +686,8 @@ void TestReplyShaper::shaper_inOrderToolCalls_streamAsTheyCome()
 
 void TestReplyShaper::shaper_toolCallCutOff_staysWellFormed()
 {
-    // The backend ran out of tokens inside call 0's arguments, with call 1 started and held.
+    // The backend ran out of tokens inside call 0's arguments, with call 1 started and held: every
+    // block still stops, in order, and the stop reason stays tool_use (anthropic-api.md rule 5).
     RecordingEventSink out;
     ReplyShaper shaper(options(), out, {});
     shaper.toolCallStart(0, "a", "f");
@@ -696,6 +697,6 @@ void TestReplyShaper::shaper_toolCallCutOff_staysWellFormed()
     shaper.finished(StopReason::MaxTokens);
     QCOMPARE(out.lines, QByteArrayList({"message_start client-model in=42", "block_start 0 tool_use a f",
                                         "delta 0 json {\"x\":[1,", "block_stop 0", "block_start 1 tool_use b g",
-                                        "delta 1 json {\"y\":2}", "block_stop 1",
-                                        "message_delta max_tokens in=42 out=2", "message_stop"}));
+                                        "delta 1 json {\"y\":2}", "block_stop 1", "message_delta tool_use in=42 out=2",
+                                        "message_stop"}));
 }

@@ -34,6 +34,7 @@ private Q_SLOTS:
     void reasoning_becomesThinking_data();
     void reasoning_becomesThinking();
     void toolArgumentsBeforeName_areHeld();
+    void toolArgumentObjectAfterName_isPassedOn();
     void parallelToolCalls_eachGetTheirWholeInput_data();
     void parallelToolCalls_eachGetTheirWholeInput();
     void usage_readsEverySource_data();
@@ -500,6 +501,17 @@ void TestChatStreamDecoder::usage_warnsOncePerAnswer()
 
 QTEST_GUILESS_MAIN(TestChatStreamDecoder)
 #include "tst_chatstreamdecoder.moc"
+
+void TestChatStreamDecoder::toolArgumentObjectAfterName_isPassedOn()
+{
+    // Servers that send arguments as an object rather than a JSON string, in a chunk of their own.
+    const QByteArray stream = "data: {\"choices\":[{\"index\":0,\"delta\":{\"tool_calls\":[{\"index\":0,\"id\":\"c1\","
+                              "\"function\":{\"name\":\"f\"}}]}}]}\n\n"
+                              "data: {\"choices\":[{\"index\":0,\"delta\":{\"tool_calls\":[{\"index\":0,\"function\":{"
+                              "\"arguments\":{\"a\":1}}}]}}]}\n\n"
+                              "data: {\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"tool_calls\"}]}\n\n";
+    QCOMPARE(decode({stream}), QByteArrayList({"tool 0 c1 f", "args 0 {\"a\":1}", "finish tool_use"}));
+}
 
 void TestChatStreamDecoder::parallelToolCalls_eachGetTheirWholeInput_data()
 {

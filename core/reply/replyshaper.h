@@ -20,13 +20,16 @@ namespace Switchboard::Core {
 //
 // Parallel tool calls: some servers interleave them (call 0's name, call 1's name, call 0's
 // arguments, call 1's arguments...), which one open block at a time cannot follow. A call that
-// starts while the open tool_use block's arguments are not yet a whole JSON value is held, with the
+// starts while the open tool_use block's arguments are not yet a whole JSON object is held, with the
 // arguments that arrive for it, and given its block whole (start, one input_json_delta, stop) as
 // soon as the open call's arguments are complete; the last held call stays open and streams live.
 // In-order calls (the usual case) are complete when the next one starts and stream as before: the
 // only cost is a scan of each argument byte for brackets and quotes, no copy. A call whose
 // arguments never become valid JSON (a model cut off) is closed as it is when anything else must
-// open, and held calls go out whole before any text or thinking and at the end.
+// open, and held calls go out whole before any text or thinking and at the end. Holding rather
+// than reordering: indices must increase and one block is open at a time, so a later call cannot
+// go out before an earlier one ends. A call with no arguments yet counts as incomplete, so a call
+// after one that never gets any waits for the end of the reply (late, but whole).
 class ReplyShaper final : public GenerationSink
 {
 public:

@@ -4,6 +4,8 @@
 #include "api/ids.h"
 #include "thinkingsignature.h"
 
+#include <cstring>
+
 namespace Switchboard::Core {
 
 ReplyShaper::ReplyShaper(Options options, MessageEventSink &out, std::function<void()> stopGeneration)
@@ -118,15 +120,12 @@ void ReplyShaper::toolCallStart(int index, QByteArrayView id, QByteArrayView nam
     openBlock(header);
     call.state = ToolCall::State::Open;
     m_openToolCall = index;
+    m_openCall = &call;
 }
 
 bool ReplyShaper::openToolCallIsComplete() const
 {
-    if (m_openKind != BlockKind::ToolUse) {
-        return true; // no tool call open: nothing to wait for
-    }
-    const auto open = m_toolCalls.constFind(m_openToolCall);
-    return open == m_toolCalls.cend() || open->complete;
+    return !m_openCall || m_openCall->complete; // no tool call open: nothing to wait for
 }
 
 void ReplyShaper::openHeldToolCalls(bool evenIfTheOpenCallIsIncomplete)
@@ -134,10 +133,11 @@ void ReplyShaper::openHeldToolCalls(bool evenIfTheOpenCallIsIncomplete)
     while (!m_heldToolCalls.empty() && (evenIfTheOpenCallIsIncomplete || openToolCallIsComplete())) {
         const int index = m_heldToolCalls.front();
         m_heldToolCalls.pop_front();
-        ToolCall &call = m_toolCalls[index];
+        ToolCall &call = m_toolCalls.at(index);
         openBlock(call.header);
         call.state = ToolCall::State::Open;
         m_openToolCall = index;
+        m_openCall = &call;
         if (!call.heldArguments.isEmpty()) {
             m_out.contentBlockDelta(m_nextIndex - 1, DeltaKind::InputJson, call.heldArguments);
             call.heldArguments = QByteArray();
@@ -147,20 +147,35 @@ void ReplyShaper::openHeldToolCalls(bool evenIfTheOpenCallIsIncomplete)
 
 void ReplyShaper::ToolCall::scan(QByteArrayView fragment)
 {
-    for (const char c : fragment) {
-        if (complete) {
-            return;
-        }
+    const char *at = fragment.data();
+    const char *const end = at + fragment.size();
+    while (at < end && !complete) {
         if (inString) {
-            if (escaped) {
-                escaped = false;
-            } else if (c == '\\') {
-                escaped = true;
-            } else if (c == '"') {
-                inString = false;
+            // Most argument bytes are inside strings: jump to the next quote, then see whether an
+            // odd run of backslashes (this fragment's, and one the last fragment ended in) escapes it.
+            const auto *quote = static_cast<const char *>(std::memchr(at, '"', std::size_t(end - at)));
+            if (!quote) {
+                const char *run = end;
+                while (run > at && run[-1] == '\\') {
+                    --run;
+                }
+                escaped = ((end - run) + (run == at && escaped ? 1 : 0)) % 2 == 1;
+                return;
             }
-        } else if (c == '"') {
+            const char *run = quote;
+            while (run > at && run[-1] == '\\') {
+                --run;
+            }
+            const bool quoteEscaped = ((quote - run) + (run == at && escaped ? 1 : 0)) % 2 == 1;
+            escaped = false;
+            inString = quoteEscaped;
+            at = quote + 1;
+            continue;
+        }
+        const char c = *at++;
+        if (c == '"') {
             inString = true;
+            escaped = false;
         } else if (c == '{' || c == '[') {
             ++depth;
         } else if ((c == '}' || c == ']') && depth > 0) {
@@ -185,11 +200,15 @@ void ReplyShaper::toolCallArguments(int index, QByteArrayView jsonFragment)
         return;
     }
     ++m_generatedPieces;
-    const auto found = m_toolCalls.find(index);
-    if (found == m_toolCalls.end()) {
-        return; // a call the backend never started has no block to go to
+    ToolCall *known = m_openCall && m_openToolCall == index ? m_openCall : nullptr;
+    if (!known) {
+        const auto found = m_toolCalls.find(index);
+        if (found == m_toolCalls.end()) {
+            return; // a call the backend never started has no block to go to
+        }
+        known = &found->second;
     }
-    ToolCall &call = *found;
+    ToolCall &call = *known;
     switch (call.state) {
     case ToolCall::State::Held:
         call.scan(jsonFragment);
@@ -272,8 +291,9 @@ void ReplyShaper::closeOpenBlock()
         m_out.contentBlockDelta(m_nextIndex - 1, DeltaKind::Signature, ThinkingSignature::sign(m_thinking));
     }
     m_out.contentBlockStop(m_nextIndex - 1);
-    if (m_openKind == BlockKind::ToolUse) {
-        m_toolCalls[m_openToolCall].state = ToolCall::State::Closed;
+    if (m_openCall) {
+        m_openCall->state = ToolCall::State::Closed;
+        m_openCall = nullptr;
     }
     m_openKind.reset();
     m_openToolCall = -1;

@@ -5,11 +5,10 @@
 #include "messageeventsink.h"
 #include "stopsequencematcher.h"
 
-#include <QtCore/QHash>
-
 #include <deque>
 #include <functional>
 #include <optional>
+#include <unordered_map>
 
 namespace Switchboard::Core {
 
@@ -106,9 +105,12 @@ private:
     bool m_finished = false;
     int m_nextIndex = 0;
     std::optional<BlockKind> m_openKind;
-    int m_openToolCall = -1;          // backend index of the open tool_use block
-    QHash<int, ToolCall> m_toolCalls; // every call the backend started, by its index
-    std::deque<int> m_heldToolCalls;  // backend indices of held calls, in the order they started
+    int m_openToolCall = -1; // backend index of the open tool_use block
+    // Every call the backend started, by its index; nodes stay put, so the open one is kept at hand
+    // for the arguments that stream into it.
+    std::unordered_map<int, ToolCall> m_toolCalls;
+    ToolCall *m_openCall = nullptr;
+    std::deque<int> m_heldToolCalls; // backend indices of held calls, in the order they started
     bool m_calledTool = false;
     UsageReport m_reported;
     int m_generatedPieces = 0; // deltas received: the output count when the backend reports none

@@ -51,6 +51,8 @@ private Q_SLOTS:
     void shaper_givesEveryToolCallItsWholeInput_data();
     void shaper_givesEveryToolCallItsWholeInput();
     void shaper_inOrderToolCalls_streamAsTheyCome();
+    void shaper_heldCallOpensAtTheOpenCallsLastByte_data();
+    void shaper_heldCallOpensAtTheOpenCallsLastByte();
     void shaper_toolCallCutOff_staysWellFormed();
 };
 
@@ -612,6 +614,10 @@ void TestReplyShaper::shaper_givesEveryToolCallItsWholeInput_data()
     QTest::addRow("interleaved byte by byte")
         << QByteArrayList{"name 0 weather", "name 1 search"} + alternating(bytewise(0, weather), bytewise(1, tricky))
         << QByteArrayList{"weather " + weather, "search " + tricky};
+    const QByteArray path = R"({"p":"C:\\","q":"}\\\"{"})"; // escaped backslashes before closing quotes
+    QTest::addRow("escaped backslashes, byte by byte")
+        << QByteArrayList{"name 0 path", "name 1 weather"} + alternating(bytewise(0, path), bytewise(1, weather))
+        << QByteArrayList{"path " + path, "weather " + weather};
     QTest::addRow("a third call starts after the first completed")
         << QByteArrayList{"name 0 weather", "name 1 time",      "args 0 " + weather,
                           "name 2 search",  "args 2 " + tricky, "args 1 " + time}
@@ -682,6 +688,36 @@ void TestReplyShaper::shaper_inOrderToolCalls_streamAsTheyCome()
     QCOMPARE(out.lines.last(), QByteArray("block_start 1 tool_use b g"));
     shaper.toolCallArguments(1, "{");
     QCOMPARE(out.lines.last(), QByteArray("delta 1 json {"));
+}
+
+void TestReplyShaper::shaper_heldCallOpensAtTheOpenCallsLastByte_data()
+{
+    QTest::addColumn<QByteArray>("arguments"); // the open call's, fed one byte at a time
+    QTest::addRow("flat") << QByteArray(R"({"city":"Paris"})");
+    QTest::addRow("nested") << QByteArray(R"({"a":[1,{"b":[]}],"c":{}})");
+    QTest::addRow("brackets in strings") << QByteArray(R"({"q":"}]","r":"[{"})");
+    QTest::addRow("escaped quote") << QByteArray(R"({"q":"a\"}"})");
+    QTest::addRow("escaped backslash before the closing quote") << QByteArray(R"({"p":"C:\\","q":"}"})");
+    QTest::addRow("escaped backslash, then an escaped quote") << QByteArray(R"({"p":"\\\"}"})");
+    QTest::addRow("spaces and newlines") << QByteArray("{\n  \"a\" : [ 1 , 2 ]\n}");
+}
+
+void TestReplyShaper::shaper_heldCallOpensAtTheOpenCallsLastByte()
+{
+    QFETCH(QByteArray, arguments);
+    RecordingEventSink out;
+    ReplyShaper shaper(options(), out, {});
+    shaper.toolCallStart(0, "a", "f");
+    shaper.toolCallStart(1, "b", "g");
+    shaper.toolCallArguments(1, "{}");
+    for (qsizetype i = 0; i + 1 < arguments.size(); ++i) {
+        shaper.toolCallArguments(0, arguments.sliced(i, 1));
+        QVERIFY2(!out.lines.contains("block_stop 0"), qPrintable(u"closed after byte %1"_s.arg(i)));
+    }
+    shaper.toolCallArguments(0, arguments.last(1));
+    QCOMPARE(out.lines.mid(out.lines.size() - 3),
+             QByteArrayList({"block_stop 0", "block_start 1 tool_use b g", "delta 1 json {}"}));
+    QVERIFY(!QJsonDocument::fromJson(arguments).isNull()); // the rows are valid JSON
 }
 
 void TestReplyShaper::shaper_toolCallCutOff_staysWellFormed()

@@ -4,6 +4,8 @@
 #include "api/ids.h"
 #include "thinkingsignature.h"
 
+#include <cstring>
+
 namespace Switchboard::Core {
 
 ReplyShaper::ReplyShaper(Options options, MessageEventSink &out, std::function<void()> stopGeneration)
@@ -60,6 +62,7 @@ void ReplyShaper::writeText(QByteArrayView text)
         return;
     }
     if (m_openKind != BlockKind::Text) {
+        openHeldToolCalls(true);
         openBlock(BlockHeader{BlockKind::Text, {}, {}, {}});
     }
     m_out.contentBlockDelta(m_nextIndex - 1, DeltaKind::Text, text);
@@ -79,6 +82,7 @@ void ReplyShaper::thinkingDelta(QByteArrayView utf8)
     ++m_generatedPieces;
     releaseHeldText();
     if (m_openKind != BlockKind::Thinking) {
+        openHeldToolCalls(true);
         openBlock(BlockHeader{BlockKind::Thinking, {}, {}, {}});
     }
     m_thinking.append(utf8.data(), utf8.size());
@@ -105,10 +109,79 @@ void ReplyShaper::toolCallStart(int index, QByteArrayView id, QByteArrayView nam
     releaseHeldText();
     BlockHeader header{
         BlockKind::ToolUse, id.isEmpty() ? derivedToolUseId(index, name) : id.toByteArray(), name.toByteArray(), {}};
-    openBlock(header);
-    m_toolCalls.insert(index, true);
-    m_openToolCall = index;
     m_calledTool = true;
+    ToolCall &call = m_toolCalls[index];
+    if (!m_heldToolCalls.empty() || !openToolCallIsComplete()) {
+        // Interleaved: the open call may still receive arguments, so this one waits its turn.
+        call.header = std::move(header);
+        m_heldToolCalls.push_back(index);
+        return;
+    }
+    openBlock(header);
+    call.state = ToolCall::State::Open;
+    m_openToolCall = index;
+    m_openCall = &call;
+}
+
+bool ReplyShaper::openToolCallIsComplete() const
+{
+    return !m_openCall || m_openCall->complete; // no tool call open: nothing to wait for
+}
+
+void ReplyShaper::openHeldToolCalls(bool evenIfTheOpenCallIsIncomplete)
+{
+    while (!m_heldToolCalls.empty() && (evenIfTheOpenCallIsIncomplete || openToolCallIsComplete())) {
+        const int index = m_heldToolCalls.front();
+        m_heldToolCalls.pop_front();
+        ToolCall &call = m_toolCalls.at(index);
+        openBlock(call.header);
+        call.state = ToolCall::State::Open;
+        m_openToolCall = index;
+        m_openCall = &call;
+        if (!call.heldArguments.isEmpty()) {
+            m_out.contentBlockDelta(m_nextIndex - 1, DeltaKind::InputJson, call.heldArguments);
+            call.heldArguments = QByteArray();
+        }
+    }
+}
+
+void ReplyShaper::ToolCall::scan(QByteArrayView fragment)
+{
+    const char *at = fragment.data();
+    const char *const end = at + fragment.size();
+    while (at < end && !complete) {
+        if (inString) {
+            // Most argument bytes are inside strings: jump to the next quote, then see whether an
+            // odd run of backslashes (this fragment's, and one the last fragment ended in) escapes it.
+            const auto *quote = static_cast<const char *>(std::memchr(at, '"', std::size_t(end - at)));
+            if (!quote) {
+                const char *run = end;
+                while (run > at && run[-1] == '\\') {
+                    --run;
+                }
+                escaped = ((end - run) + (run == at && escaped ? 1 : 0)) % 2 == 1;
+                return;
+            }
+            const char *run = quote;
+            while (run > at && run[-1] == '\\') {
+                --run;
+            }
+            const bool quoteEscaped = ((quote - run) + (run == at && escaped ? 1 : 0)) % 2 == 1;
+            escaped = false;
+            inString = quoteEscaped;
+            at = quote + 1;
+            continue;
+        }
+        const char c = *at++;
+        if (c == '"') {
+            inString = true;
+            escaped = false;
+        } else if (c == '{' || c == '[') {
+            ++depth;
+        } else if ((c == '}' || c == ']') && depth > 0) {
+            complete = --depth == 0;
+        }
+    }
 }
 
 QByteArray ReplyShaper::derivedToolUseId(int index, QByteArrayView name)
@@ -127,10 +200,31 @@ void ReplyShaper::toolCallArguments(int index, QByteArrayView jsonFragment)
         return;
     }
     ++m_generatedPieces;
-    // Arguments belong to the open tool_use block; a backend that goes back to an earlier call
-    // cannot be followed in a grammar with one open block, and OpenAI servers do not do it.
-    if (m_openKind == BlockKind::ToolUse && m_openToolCall == index) {
+    ToolCall *known = m_openCall && m_openToolCall == index ? m_openCall : nullptr;
+    if (!known) {
+        const auto found = m_toolCalls.find(index);
+        if (found == m_toolCalls.end()) {
+            return; // a call the backend never started has no block to go to
+        }
+        known = &found->second;
+    }
+    ToolCall &call = *known;
+    switch (call.state) {
+    case ToolCall::State::Held:
+        call.scan(jsonFragment);
+        call.heldArguments.append(jsonFragment.data(), jsonFragment.size());
+        break;
+    case ToolCall::State::Open:
+        call.scan(jsonFragment);
         m_out.contentBlockDelta(m_nextIndex - 1, DeltaKind::InputJson, jsonFragment);
+        if (call.complete) {
+            openHeldToolCalls(false);
+        }
+        break;
+    case ToolCall::State::Closed:
+        // Only after its arguments were complete, or something else had to open: what comes
+        // later cannot make them valid JSON.
+        break;
     }
 }
 
@@ -197,12 +291,17 @@ void ReplyShaper::closeOpenBlock()
         m_out.contentBlockDelta(m_nextIndex - 1, DeltaKind::Signature, ThinkingSignature::sign(m_thinking));
     }
     m_out.contentBlockStop(m_nextIndex - 1);
+    if (m_openCall) {
+        m_openCall->state = ToolCall::State::Closed;
+        m_openCall = nullptr;
+    }
     m_openKind.reset();
     m_openToolCall = -1;
 }
 
 void ReplyShaper::complete(StopReason reason, QByteArrayView stopSequence)
 {
+    openHeldToolCalls(true);
     closeOpenBlock();
     m_finished = true;
     m_out.messageDelta(reason, stopSequence, usage());

@@ -25,6 +25,8 @@ private Q_SLOTS:
     void toolArguments_splitAtEveryOffset_data();
     void toolArguments_splitAtEveryOffset();
     void wholeArgumentsInOneChunk_withFinishStop_isToolUse();
+    void interleavedParallelCalls_eachGetTheirWholeInput_data();
+    void interleavedParallelCalls_eachGetTheirWholeInput();
     void reasoning_becomesASignedThinkingBlock();
     void request_carriesToolsImagesAndThinking();
     void pdf_isRefusedOnChatCompletions();
@@ -69,6 +71,17 @@ FakeResponse splitToolCall(qsizetype split)
         sseEvent("[DONE]"),
     };
     return response;
+}
+
+// One chunk of a stream with a delta for one tool call: its start (`name` set) or arguments.
+QByteArray toolCallEvent(int index, const QByteArray &name, const QByteArray &arguments)
+{
+    const QByteArray start =
+        name.isEmpty() ? QByteArray() : R"("id":"call_)" + QByteArray::number(index) + R"(","type":"function",)";
+    const QByteArray function =
+        (name.isEmpty() ? QByteArray() : R"("name":")" + name + R"(",)") + R"("arguments":)" + quotedJson(arguments);
+    return sseEvent(R"({"choices":[{"index":0,"delta":{"tool_calls":[{"index":)" + QByteArray::number(index) + ',' +
+                    start + R"("function":{)" + function + "}}]}}]}");
 }
 
 } // namespace
@@ -153,6 +166,101 @@ void TestToolsAndThinking::wholeArgumentsInOneChunk_withFinishStop_isToolUse()
                                                  "content_block_stop", "message_delta", "message_stop"}));
     QCOMPARE(reply.frames()[5].json()[u"delta"][u"stop_reason"].toString(), u"tool_use");
     QCOMPARE(reply.frames()[3].json()[u"delta"][u"partial_json"].toString(), u"{\"city\":\"Paris\"}");
+}
+
+void TestToolsAndThinking::interleavedParallelCalls_eachGetTheirWholeInput_data()
+{
+    QTest::addColumn<bool>("stream");
+    QTest::addColumn<QByteArray>("finish");     // the backend's finish_reason
+    QTest::addColumn<QByteArrayList>("inputs"); // what each call's input must be, in order
+    QTest::addColumn<QString>("stopReason");
+
+    // Call 0's arguments end the stream: complete, or cut off by the token limit.
+    const QByteArrayList complete{R"({"city":"Paris","days":3})", R"({"city":"Lima"})", R"({"q":"a}\"{"})"};
+    QTest::addRow("streaming") << true << QByteArray("tool_calls") << complete << u"tool_use"_s;
+    QTest::addRow("non-streaming") << false << QByteArray("tool_calls") << complete << u"tool_use"_s;
+    QTest::addRow("streaming, cut off in call 0")
+        << true << QByteArray("length") << QByteArrayList{R"({"city":"Pa)", complete[1], complete[2]} << u"tool_use"_s;
+    QTest::addRow("non-streaming, cut off in call 0")
+        << false << QByteArray("length") << QByteArrayList{"{}", complete[1], complete[2]} << u"tool_use"_s;
+}
+
+void TestToolsAndThinking::interleavedParallelCalls_eachGetTheirWholeInput()
+{
+    QFETCH(bool, stream);
+    QFETCH(QByteArray, finish);
+    QFETCH(QByteArrayList, inputs);
+    QFETCH(QString, stopReason);
+    const bool cutOff = finish == "length";
+
+    // Three calls started before any arguments, then the arguments in turns, as some servers
+    // stream parallel calls; each event is its own HTTP chunk.
+    const QByteArray weather = R"({"city":"Paris","days":3})";
+    const QByteArray lima = R"({"city":"Lima"})";
+    const QByteArray search = R"({"q":"a}\"{"})";
+    FakeResponse response;
+    response.headers = {{"Content-Type", "text/event-stream"}};
+    response.chunks = {
+        toolCallEvent(0, "get_weather", {}),
+        toolCallEvent(1, "get_weather", {}),
+        toolCallEvent(2, "search", search.left(3)),
+        toolCallEvent(1, {}, lima.left(4)),
+        toolCallEvent(0, {}, weather.left(11)),
+        toolCallEvent(2, {}, search.mid(3)),
+        toolCallEvent(1, {}, lima.mid(4)),
+        toolCallEvent(0, {}, cutOff ? QByteArray() : weather.mid(11)),
+        sseEvent(R"({"choices":[{"index":0,"delta":{},"finish_reason":")" + finish + R"("}]})"),
+        sseEvent("[DONE]"),
+    };
+    m_backend->on("/v1/chat/completions", response);
+    const ApiReply reply =
+        m_client->post("/v1/messages", R"({"model":"m","max_tokens":64,"stream":)" +
+                                           QByteArray(stream ? "true" : "false") + "," + ToolRequest + "}");
+    QCOMPARE(reply.status, 200);
+
+    QByteArrayList names;
+    QByteArrayList received;
+    if (stream) {
+        int open = -1;
+        int next = 0;
+        for (const auto &frame : reply.frames()) {
+            const QJsonObject data = frame.json();
+            if (frame.event == "content_block_start") {
+                QCOMPARE(open, -1);
+                QCOMPARE(data[u"index"].toInt(), next++);
+                open = data[u"index"].toInt();
+                names.append(data[u"content_block"][u"name"].toString().toUtf8());
+                received.append(QByteArray());
+            } else if (frame.event == "content_block_delta") {
+                QCOMPARE(data[u"index"].toInt(), open);
+                received.last() += data[u"delta"][u"partial_json"].toString().toUtf8();
+            } else if (frame.event == "content_block_stop") {
+                QCOMPARE(data[u"index"].toInt(), open);
+                open = -1;
+            } else if (frame.event == "message_delta") {
+                QCOMPARE(open, -1);
+                QCOMPARE(data[u"delta"][u"stop_reason"].toString(), stopReason);
+            }
+        }
+        QCOMPARE(reply.eventNames().last(), QByteArray("message_stop"));
+    } else {
+        const QJsonObject message = reply.json();
+        QCOMPARE(message[u"stop_reason"].toString(), stopReason);
+        for (const auto block : message[u"content"].toArray()) {
+            names.append(block[u"name"].toString().toUtf8());
+            received.append(QJsonDocument(block[u"input"].toObject()).toJson(QJsonDocument::Compact));
+        }
+    }
+    QCOMPARE(names, QByteArrayList({"get_weather", "get_weather", "search"}));
+    QCOMPARE(received.size(), inputs.size());
+    for (qsizetype i = 0; i < inputs.size(); ++i) {
+        const QJsonDocument expected = QJsonDocument::fromJson(inputs[i]);
+        if (expected.isObject()) {
+            QCOMPARE(QJsonDocument::fromJson(received[i]).object(), expected.object());
+        } else {
+            QCOMPARE(received[i], inputs[i]); // a cut-off call's fragment, streamed as it came
+        }
+    }
 }
 
 void TestToolsAndThinking::reasoning_becomesASignedThinkingBlock()

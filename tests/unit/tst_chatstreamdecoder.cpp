@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "backend/openai/chatstreamdecoder.h"
 #include "recordingsinks.h"
+#include "reply/messageassembler.h"
+#include "reply/replyshaper.h"
 #include "sse/sseparser.h"
 
 #include <QtCore/QFile>
@@ -32,6 +34,9 @@ private Q_SLOTS:
     void reasoning_becomesThinking_data();
     void reasoning_becomesThinking();
     void toolArgumentsBeforeName_areHeld();
+    void toolArgumentObjectAfterName_isPassedOn();
+    void parallelToolCalls_eachGetTheirWholeInput_data();
+    void parallelToolCalls_eachGetTheirWholeInput();
     void usage_readsEverySource_data();
     void usage_readsEverySource();
     void usage_isChecked_data();
@@ -98,6 +103,105 @@ QByteArrayList answerWith(const QByteArray &usageLine)
     }
     lines.append("finish end_turn");
     return lines;
+}
+
+// One streamed chunk of tool-call deltas: each entry is {index, name or "", arguments or ""}; a
+// second entry makes a chunk with two calls in it, as some servers send them.
+struct CallDelta
+{
+    int index;
+    QString name;
+    QString arguments;
+};
+
+QByteArray toolChunk(const QList<CallDelta> &calls)
+{
+    QJsonArray toolCalls;
+    for (const CallDelta &call : calls) {
+        QJsonObject function;
+        if (!call.name.isEmpty()) {
+            function[u"name"] = call.name;
+        }
+        function[u"arguments"] = call.arguments;
+        QJsonObject delta{{u"index"_s, call.index}, {u"function"_s, function}};
+        if (!call.name.isEmpty()) {
+            delta[u"id"] = QString(u"call_"_s + QString::number(call.index));
+            delta[u"type"] = u"function"_s;
+        }
+        toolCalls.append(delta);
+    }
+    const QJsonObject chunk{
+        {u"choices"_s,
+         QJsonArray{QJsonObject{{u"index"_s, 0}, {u"delta"_s, QJsonObject{{u"tool_calls"_s, toolCalls}}}}}}};
+    return "data: " + QJsonDocument(chunk).toJson(QJsonDocument::Compact) + "\n\n";
+}
+
+QByteArray toolStream(const QList<QList<CallDelta>> &chunks)
+{
+    QByteArray stream;
+    for (const auto &chunk : chunks) {
+        stream += toolChunk(chunk);
+    }
+    return stream + "data: {\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"tool_calls\"}]}\n\n"
+                    "data: [DONE]\n\n";
+}
+
+// Every tool_use block of a stream as "name INPUT" (input_json_deltas joined, then reparsed and
+// written compactly), checking the grammar on the way: indices 0, 1, 2..., one block open at a
+// time, each stopped before the message ends. Empty when the grammar was broken.
+QByteArrayList streamedCalls(const QByteArrayList &events)
+{
+    QByteArrayList calls;
+    int open = -1;
+    int next = 0;
+    for (const QByteArray &line : events) {
+        const QByteArrayList words = line.split(' ');
+        if (words[0] == "block_start") {
+            if (open != -1 || words[1].toInt() != next) {
+                return {};
+            }
+            open = next++;
+            calls.append(words[4] + ' ');
+        } else if (words[0] == "delta") {
+            if (words[1].toInt() != open) {
+                return {};
+            }
+            calls.last() += line.mid(line.indexOf(" json ") + 6);
+        } else if (words[0] == "block_stop") {
+            if (words[1].toInt() != open) {
+                return {};
+            }
+            open = -1;
+        } else if (words[0] == "message_delta" && open != -1) {
+            return {};
+        }
+    }
+    for (QByteArray &call : calls) {
+        const qsizetype space = call.indexOf(' ');
+        const QJsonDocument input = QJsonDocument::fromJson(call.mid(space + 1));
+        call = call.left(space + 1) + (input.isObject() ? input.toJson(QJsonDocument::Compact) : "INVALID");
+    }
+    return calls;
+}
+
+QByteArrayList answeredCalls(const QByteArray &message)
+{
+    QByteArrayList calls;
+    for (const auto block : QJsonDocument::fromJson(message).object()[u"content"].toArray()) {
+        calls.append(block[u"name"].toString().toUtf8() + ' ' +
+                     QJsonDocument(block[u"input"].toObject()).toJson(QJsonDocument::Compact));
+    }
+    return calls;
+}
+
+// Decodes `stream` into a ReplyShaper writing to `out`, as the OpenAI backend does.
+void shape(const QByteArray &stream, MessageEventSink &out)
+{
+    ReplyShaper shaper(ReplyShaper::Options{"msg_1", "m", {}, 1}, out, {});
+    ChatStreamDecoder decoder(shaper, "fake");
+    SseParser parser;
+    parser.feed(stream, [&](const SseEvent &event) { decoder.decodeEvent(event.data); });
+    decoder.end();
 }
 
 } // namespace
@@ -397,3 +501,79 @@ void TestChatStreamDecoder::usage_warnsOncePerAnswer()
 
 QTEST_GUILESS_MAIN(TestChatStreamDecoder)
 #include "tst_chatstreamdecoder.moc"
+
+void TestChatStreamDecoder::toolArgumentObjectAfterName_isPassedOn()
+{
+    // Servers that send arguments as an object rather than a JSON string, in a chunk of their own.
+    const QByteArray stream = "data: {\"choices\":[{\"index\":0,\"delta\":{\"tool_calls\":[{\"index\":0,\"id\":\"c1\","
+                              "\"function\":{\"name\":\"f\"}}]}}]}\n\n"
+                              "data: {\"choices\":[{\"index\":0,\"delta\":{\"tool_calls\":[{\"index\":0,\"function\":{"
+                              "\"arguments\":{\"a\":1}}}]}}]}\n\n"
+                              "data: {\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"tool_calls\"}]}\n\n";
+    QCOMPARE(decode({stream}), QByteArrayList({"tool 0 c1 f", "args 0 {\"a\":1}", "finish tool_use"}));
+}
+
+void TestChatStreamDecoder::parallelToolCalls_eachGetTheirWholeInput_data()
+{
+    QTest::addColumn<QByteArray>("stream");
+    QTest::addColumn<QByteArrayList>("calls"); // "name INPUT" in block order, INPUT compact
+
+    const QString weather = uR"({"city":"Paris","days":3})"_s;
+    const QString time = uR"({"zone":"Europe/Paris"})"_s;
+    const QString search = uR"({"q":"a}\"]{b","n":[1,{"x":[]}]})"_s;
+    const QByteArrayList weatherAndTime{R"(weather {"city":"Paris","days":3})", R"(time {"zone":"Europe/Paris"})"};
+
+    QTest::addRow("in order") << toolStream({{{0, u"weather"_s, weather}}, {{1, u"time"_s, time}}}) << weatherAndTime;
+    QTest::addRow("interleaved, two calls")
+        << toolStream({{{0, u"weather"_s, {}}}, {{1, u"time"_s, {}}}, {{0, {}, weather}}, {{1, {}, time}}})
+        << weatherAndTime;
+    QTest::addRow("interleaved, both calls in each chunk")
+        << toolStream({{{0, u"weather"_s, {}}, {1, u"time"_s, {}}},
+                       {{0, {}, weather.left(10)}, {1, {}, time.left(3)}},
+                       {{0, {}, weather.mid(10)}, {1, {}, time.mid(3)}}})
+        << weatherAndTime;
+    QTest::addRow("interleaved, three calls")
+        << toolStream({{{0, u"weather"_s, {}}},
+                       {{1, u"time"_s, {}}},
+                       {{2, u"search"_s, {}}},
+                       {{0, {}, weather.left(7)}},
+                       {{1, {}, time.left(7)}},
+                       {{2, {}, search.left(7)}},
+                       {{2, {}, search.mid(7)}},
+                       {{0, {}, weather.mid(7)}},
+                       {{1, {}, time.mid(7)}}})
+        << QByteArrayList{weatherAndTime[0], weatherAndTime[1], R"(search {"n":[1,{"x":[]}],"q":"a}\"]{b"})"};
+    QTest::addRow("arguments before the name") << toolStream({{{0, u"weather"_s, {}}},
+                                                              {{1, {}, time.left(5)}},
+                                                              {{0, {}, weather.left(5)}},
+                                                              {{1, u"time"_s, time.mid(5)}},
+                                                              {{0, {}, weather.mid(5)}}})
+                                               << weatherAndTime;
+    QList<QList<CallDelta>> bytewise{{{0, u"weather"_s, {}}}, {{1, u"search"_s, {}}}};
+    for (qsizetype i = 0; i < std::max(weather.size(), search.size()); ++i) {
+        if (i < weather.size()) {
+            bytewise.append({{0, {}, weather.mid(i, 1)}});
+        }
+        if (i < search.size()) {
+            bytewise.append({{1, {}, search.mid(i, 1)}});
+        }
+    }
+    QTest::addRow("split across many chunks, interleaved")
+        << toolStream(bytewise) << QByteArrayList{weatherAndTime[0], R"(search {"n":[1,{"x":[]}],"q":"a}\"]{b"})"};
+}
+
+void TestChatStreamDecoder::parallelToolCalls_eachGetTheirWholeInput()
+{
+    QFETCH(QByteArray, stream);
+    QFETCH(QByteArrayList, calls);
+
+    RecordingEventSink events;
+    shape(stream, events);
+    QVERIFY2(events.lines.last() == "message_stop", events.lines.join('\n').constData());
+    QCOMPARE(streamedCalls(events.lines), calls);
+
+    MessageAssembler assembler;
+    shape(stream, assembler);
+    QVERIFY(assembler.isComplete());
+    QCOMPARE(answeredCalls(assembler.toJson()), calls);
+}

@@ -12,6 +12,8 @@
 #include <QtCore/QRegularExpression>
 #include <QtTest/QTest>
 
+#include <algorithm>
+
 using namespace Switchboard::Core;
 using namespace Switchboard::Test;
 using namespace Qt::StringLiterals;
@@ -46,9 +48,118 @@ private Q_SLOTS:
     void shaper_derivesToolUseIds_data();
     void shaper_derivesToolUseIds();
     void shaper_keepsTheBackendsToolUseId();
+    void shaper_givesEveryToolCallItsWholeInput_data();
+    void shaper_givesEveryToolCallItsWholeInput();
+    void shaper_inOrderToolCalls_streamAsTheyCome();
+    void shaper_heldCallOpensAtTheOpenCallsLastByte_data();
+    void shaper_heldCallOpensAtTheOpenCallsLastByte();
+    void shaper_toolCallCutOff_staysWellFormed();
 };
 
 namespace {
+
+// Checks `lines` (a RecordingEventSink's) follow the grammar — one block open at a time, indices
+// 0, 1, 2..., every block stopped before message_delta — and returns each tool_use block as
+// "name INPUT", its input_json_deltas joined. Fails the test (returns early) otherwise.
+QByteArrayList toolBlocksOf(const QByteArrayList &lines)
+{
+    QByteArrayList blocks;
+    int open = -1;
+    int next = 0;
+    bool ended = false;
+    for (const QByteArray &line : lines) {
+        const QByteArrayList words = line.split(' ');
+        if (words[0] == "block_start") {
+            if (open != -1 || words[1].toInt() != next || ended) {
+                qWarning("block started out of turn: %s", line.constData());
+                return {};
+            }
+            open = next++;
+            blocks.append(words[2] == "tool_use" ? words[4] + ' ' : QByteArray("-"));
+        } else if (words[0] == "delta") {
+            if (words[1].toInt() != open) {
+                qWarning("delta outside its block: %s", line.constData());
+                return {};
+            }
+            if (words[2] == "json") {
+                blocks.last() += line.mid(words[0].size() + words[1].size() + words[2].size() + 3);
+            }
+        } else if (words[0] == "block_stop") {
+            if (words[1].toInt() != open) {
+                qWarning("stop of a block that is not open: %s", line.constData());
+                return {};
+            }
+            open = -1;
+        } else if (words[0] == "message_delta") {
+            if (open != -1) {
+                qWarning("message ended with block %d open", open);
+                return {};
+            }
+            ended = true;
+        }
+    }
+    if (!ended) {
+        qWarning("the message never ended");
+        return {};
+    }
+    blocks.removeAll("-");
+    return blocks;
+}
+
+// "name INPUT" with INPUT reparsed and written compactly: equal when the JSON is, however spaced.
+QByteArray normalizedCall(const QByteArray &call)
+{
+    const qsizetype space = call.indexOf(' ');
+    QJsonParseError error{};
+    const QJsonDocument input = QJsonDocument::fromJson(call.mid(space + 1), &error);
+    if (error.error != QJsonParseError::NoError || !input.isObject()) {
+        return call.left(space) + " INVALID " + call.mid(space + 1);
+    }
+    return call.left(space + 1) + input.toJson(QJsonDocument::Compact);
+}
+
+// Runs a script of generation calls: "name INDEX NAME", "args INDEX FRAGMENT", "text TEXT".
+void play(ReplyShaper &shaper, const QByteArrayList &script)
+{
+    for (const QByteArray &step : script) {
+        const qsizetype first = step.indexOf(' ');
+        const qsizetype second = step.indexOf(' ', first + 1);
+        const QByteArray verb = step.left(first);
+        if (verb == "text") {
+            shaper.textDelta(step.mid(first + 1));
+        } else if (verb == "name") {
+            const QByteArray name = step.mid(second + 1);
+            shaper.toolCallStart(step.mid(first + 1, second - first - 1).toInt(), QByteArray("id_" + name), name);
+        } else {
+            shaper.toolCallArguments(step.mid(first + 1, second - first - 1).toInt(), step.mid(second + 1));
+        }
+    }
+}
+
+// Each byte of `arguments` as its own fragment for call `index`.
+QByteArrayList bytewise(int index, const QByteArray &arguments)
+{
+    QByteArrayList steps;
+    for (const char c : arguments) {
+        steps.append("args " + QByteArray::number(index) + ' ' + c);
+    }
+    return steps;
+}
+
+// Two calls' fragments alternating, one byte each, until both are out.
+QByteArrayList alternating(const QByteArrayList &first, const QByteArrayList &second)
+{
+    QByteArrayList steps;
+    for (qsizetype i = 0; i < std::max(first.size(), second.size()); ++i) {
+        if (i < first.size()) {
+            steps.append(first[i]);
+        }
+        if (i < second.size()) {
+            steps.append(second[i]);
+        }
+    }
+    return steps;
+}
 
 struct Step
 {
@@ -209,15 +320,15 @@ void TestReplyShaper::shaper_blocksOpenOneAtATime()
     shaper.thinkingSignature("sig");
     shaper.textDelta("a");
     shaper.toolCallStart(0, "t1", "f");
-    shaper.toolCallStart(1, "t2", "g");
-    shaper.toolCallArguments(0, "{\"late\":1}"); // an earlier call cannot be reopened
+    shaper.toolCallStart(1, "t2", "g");          // held: call 0 has no arguments yet
+    shaper.toolCallArguments(0, "{\"late\":1}"); // completes call 0, so call 1 opens
     shaper.toolCallArguments(1, "{}");
     shaper.textDelta("b");
     shaper.finished(StopReason::ToolUse);
     QCOMPARE(out.lines,
              QByteArrayList({"message_start client-model in=42", "block_start 0 thinking", "delta 0 thinking hmm",
                              "delta 0 signature sig", "block_stop 0", "block_start 1 text", "delta 1 text a",
-                             "block_stop 1", "block_start 2 tool_use t1 f", "block_stop 2",
+                             "block_stop 1", "block_start 2 tool_use t1 f", "delta 2 json {\"late\":1}", "block_stop 2",
                              "block_start 3 tool_use t2 g", "delta 3 json {}", "block_stop 3", "block_start 4 text",
                              "delta 4 text b", "block_stop 4", "message_delta tool_use in=42 out=5", "message_stop"}));
 }
@@ -471,3 +582,157 @@ void TestReplyShaper::shaper_keepsTheBackendsToolUseId()
 
 QTEST_GUILESS_MAIN(TestReplyShaper)
 #include "tst_replyshaper.moc"
+
+void TestReplyShaper::shaper_givesEveryToolCallItsWholeInput_data()
+{
+    QTest::addColumn<QByteArrayList>("script");
+    QTest::addColumn<QByteArrayList>("calls"); // "name INPUT" in block order, as the backend meant them
+
+    const QByteArray weather = R"({"city":"Paris","days":3})";
+    const QByteArray time = R"({"zone":"Europe/Paris"})";
+    const QByteArray tricky = R"({"q":"a}\"]{b","n":[1,{"x":[]}]})"; // brackets and an escaped quote in a string
+
+    QTest::addRow("in order") << QByteArrayList{"name 0 weather", "args 0 " + weather, "name 1 time", "args 1 " + time}
+                              << QByteArrayList{"weather " + weather, "time " + time};
+    QTest::addRow("interleaved, two calls")
+        << QByteArrayList{"name 0 weather", "name 1 time", "args 0 " + weather, "args 1 " + time}
+        << QByteArrayList{"weather " + weather, "time " + time};
+    QTest::addRow("interleaved, the second call's arguments first")
+        << QByteArrayList{"name 0 weather", "name 1 time", "args 1 " + time, "args 0 " + weather}
+        << QByteArrayList{"weather " + weather, "time " + time};
+    QTest::addRow("interleaved, three calls in halves")
+        << QByteArrayList{"name 0 weather",
+                          "name 1 time",
+                          "name 2 search",
+                          "args 0 " + weather.left(9),
+                          "args 1 " + time.left(5),
+                          "args 2 " + tricky.left(12),
+                          "args 0 " + weather.mid(9),
+                          "args 1 " + time.mid(5),
+                          "args 2 " + tricky.mid(12)}
+        << QByteArrayList{"weather " + weather, "time " + time, "search " + tricky};
+    QTest::addRow("interleaved byte by byte")
+        << QByteArrayList{"name 0 weather", "name 1 search"} + alternating(bytewise(0, weather), bytewise(1, tricky))
+        << QByteArrayList{"weather " + weather, "search " + tricky};
+    const QByteArray path = R"({"p":"C:\\","q":"}\\\"{"})"; // escaped backslashes before closing quotes
+    QTest::addRow("escaped backslashes, byte by byte")
+        << QByteArrayList{"name 0 path", "name 1 weather"} + alternating(bytewise(0, path), bytewise(1, weather))
+        << QByteArrayList{"path " + path, "weather " + weather};
+    QTest::addRow("a third call starts after the first completed")
+        << QByteArrayList{"name 0 weather", "name 1 time",      "args 0 " + weather,
+                          "name 2 search",  "args 2 " + tricky, "args 1 " + time}
+        << QByteArrayList{"weather " + weather, "time " + time, "search " + tricky};
+    QTest::addRow("text inside an unfinished call cuts it off")
+        << QByteArrayList{"text checking",
+                          "name 0 weather",
+                          "name 1 time",
+                          "args 0 " + weather.left(4),
+                          "args 1 " + time,
+                          "text done",
+                          "args 0 " + weather.mid(4)}
+        << QByteArrayList{"weather " + weather.left(4), "time " + time};
+}
+
+void TestReplyShaper::shaper_givesEveryToolCallItsWholeInput()
+{
+    QFETCH(QByteArrayList, script);
+    QFETCH(QByteArrayList, calls);
+    QByteArrayList expected;
+    for (const QByteArray &call : calls) {
+        expected.append(normalizedCall(call));
+    }
+
+    // The stream: well-formed, and each block's deltas joined are the call's arguments.
+    RecordingEventSink events;
+    ReplyShaper streaming(options(), events, {});
+    play(streaming, script);
+    streaming.finished(StopReason::ToolUse);
+    const QByteArrayList blocks = toolBlocksOf(events.lines);
+    QVERIFY2(!blocks.isEmpty(), events.lines.join('\n').constData());
+    QByteArrayList streamed;
+    for (const QByteArray &block : blocks) {
+        streamed.append(normalizedCall(block));
+    }
+    QCOMPARE(streamed, expected);
+
+    // The JSON answer: the same inputs, as objects (an invalid one repaired to {}).
+    MessageAssembler assembler;
+    ReplyShaper answering(options(), assembler, {});
+    play(answering, script);
+    answering.finished(StopReason::ToolUse);
+    QByteArrayList answered;
+    for (const auto block : QJsonDocument::fromJson(assembler.toJson()).object()[u"content"].toArray()) {
+        if (block[u"type"].toString() == u"tool_use") {
+            answered.append(block[u"name"].toString().toUtf8() + ' ' +
+                            QJsonDocument(block[u"input"].toObject()).toJson(QJsonDocument::Compact));
+        }
+    }
+    for (QByteArray &call : expected) {
+        if (const qsizetype invalid = call.indexOf(" INVALID "); invalid >= 0) {
+            call = call.left(invalid) + " {}";
+        }
+    }
+    QCOMPARE(answered, expected);
+}
+
+void TestReplyShaper::shaper_inOrderToolCalls_streamAsTheyCome()
+{
+    // Nothing held when the backend sends calls one after another: each fragment goes out as it comes.
+    RecordingEventSink out;
+    ReplyShaper shaper(options(), out, {});
+    shaper.toolCallStart(0, "a", "f");
+    shaper.toolCallArguments(0, "{\"x\":");
+    QCOMPARE(out.lines.last(), QByteArray("delta 0 json {\"x\":"));
+    shaper.toolCallArguments(0, "1}");
+    shaper.toolCallStart(1, "b", "g");
+    QCOMPARE(out.lines.last(), QByteArray("block_start 1 tool_use b g"));
+    shaper.toolCallArguments(1, "{");
+    QCOMPARE(out.lines.last(), QByteArray("delta 1 json {"));
+}
+
+void TestReplyShaper::shaper_heldCallOpensAtTheOpenCallsLastByte_data()
+{
+    QTest::addColumn<QByteArray>("arguments"); // the open call's, fed one byte at a time
+    QTest::addRow("flat") << QByteArray(R"({"city":"Paris"})");
+    QTest::addRow("nested") << QByteArray(R"({"a":[1,{"b":[]}],"c":{}})");
+    QTest::addRow("brackets in strings") << QByteArray(R"({"q":"}]","r":"[{"})");
+    QTest::addRow("escaped quote") << QByteArray(R"({"q":"a\"}"})");
+    QTest::addRow("escaped backslash before the closing quote") << QByteArray(R"({"p":"C:\\","q":"}"})");
+    QTest::addRow("escaped backslash, then an escaped quote") << QByteArray(R"({"p":"\\\"}"})");
+    QTest::addRow("spaces and newlines") << QByteArray("{\n  \"a\" : [ 1 , 2 ]\n}");
+}
+
+void TestReplyShaper::shaper_heldCallOpensAtTheOpenCallsLastByte()
+{
+    QFETCH(QByteArray, arguments);
+    RecordingEventSink out;
+    ReplyShaper shaper(options(), out, {});
+    shaper.toolCallStart(0, "a", "f");
+    shaper.toolCallStart(1, "b", "g");
+    shaper.toolCallArguments(1, "{}");
+    for (qsizetype i = 0; i + 1 < arguments.size(); ++i) {
+        shaper.toolCallArguments(0, arguments.sliced(i, 1));
+        QVERIFY2(!out.lines.contains("block_stop 0"), qPrintable(u"closed after byte %1"_s.arg(i)));
+    }
+    shaper.toolCallArguments(0, arguments.last(1));
+    QCOMPARE(out.lines.mid(out.lines.size() - 3),
+             QByteArrayList({"block_stop 0", "block_start 1 tool_use b g", "delta 1 json {}"}));
+    QVERIFY(!QJsonDocument::fromJson(arguments).isNull()); // the rows are valid JSON
+}
+
+void TestReplyShaper::shaper_toolCallCutOff_staysWellFormed()
+{
+    // The backend ran out of tokens inside call 0's arguments, with call 1 started and held: every
+    // block still stops, in order, and the stop reason stays tool_use (anthropic-api.md rule 5).
+    RecordingEventSink out;
+    ReplyShaper shaper(options(), out, {});
+    shaper.toolCallStart(0, "a", "f");
+    shaper.toolCallStart(1, "b", "g");
+    shaper.toolCallArguments(1, "{\"y\":2}");
+    shaper.toolCallArguments(0, "{\"x\":[1,");
+    shaper.finished(StopReason::MaxTokens);
+    QCOMPARE(out.lines, QByteArrayList({"message_start client-model in=42", "block_start 0 tool_use a f",
+                                        "delta 0 json {\"x\":[1,", "block_stop 0", "block_start 1 tool_use b g",
+                                        "delta 1 json {\"y\":2}", "block_stop 1", "message_delta tool_use in=42 out=2",
+                                        "message_stop"}));
+}

@@ -182,9 +182,10 @@ struct ChatStreamDecoder::Reader
         if (!state.started && !state.name.isEmpty()) {
             state.started = true;
             d.m_sink.toolCallStart(int(index), state.id, state.name);
-            if (!state.pendingArguments.isEmpty()) {
-                d.m_sink.toolCallArguments(int(index), std::exchange(state.pendingArguments, QByteArray()));
-            }
+        }
+        // Held until the name came, or an argument object sent after it.
+        if (state.started && !state.pendingArguments.isEmpty()) {
+            d.m_sink.toolCallArguments(int(index), std::exchange(state.pendingArguments, QByteArray()));
         }
         if (!arguments.empty()) {
             if (state.started) {

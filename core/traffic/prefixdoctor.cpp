@@ -161,19 +161,22 @@ void findClientCause(const PromptParts &previous, const PromptParts &current, Pr
     }
     // Fields that do not reach the prompt at all are not a cause worth naming.
     static const QByteArrayList ignored{"metadata", "stream", "max_tokens"};
-    for (const auto &[name, value] : current.parameters) {
+    // Plain pairs, not structured bindings: clang 14 (the fuzz build) cannot capture those.
+    for (const auto &field : current.parameters) {
+        const QByteArray &name = field.first;
         if (ignored.contains(name)) {
             continue;
         }
         const auto before = std::find_if(previous.parameters.begin(), previous.parameters.end(),
-                                         [&name](const auto &field) { return field.first == name; });
-        if (before == previous.parameters.end() || before->second != value) {
+                                         [&name](const auto &other) { return other.first == name; });
+        if (before == previous.parameters.end() || before->second != field.second) {
             diagnosis.parameters.append(name);
         }
     }
-    for (const auto &[name, value] : previous.parameters) {
+    for (const auto &field : previous.parameters) {
+        const QByteArray &name = field.first;
         const auto now = std::find_if(current.parameters.begin(), current.parameters.end(),
-                                      [&name](const auto &field) { return field.first == name; });
+                                      [&name](const auto &other) { return other.first == name; });
         if (now == current.parameters.end() && !ignored.contains(name)) {
             diagnosis.parameters.append(name);
         }

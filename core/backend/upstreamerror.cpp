@@ -71,6 +71,8 @@ ApiError fromNetwork(const QByteArray &backendName, const HttpClientError &error
         return classify(describeNetwork(backendName, error), Cause::Unreachable);
     case HttpClientError::Kind::FirstByteTimeout:
     case HttpClientError::Kind::IdleTimeout:
+    case HttpClientError::Kind::FirstContentTimeout:
+    case HttpClientError::Kind::TotalTimeout:
         return classify(describeNetwork(backendName, error), Cause::UpstreamTimeout);
     default:
         return classify(describeNetwork(backendName, error), Cause::ConnectionLost);
@@ -91,6 +93,11 @@ ApiError describeNetwork(const QByteArray &backendName, const HttpClientError &e
         return make(ApiErrorType::Timeout, who + " did not start answering in time", true);
     case HttpClientError::Kind::IdleTimeout:
         return make(ApiErrorType::Timeout, who + " stopped sending in the middle of its answer", true);
+    case HttpClientError::Kind::FirstContentTimeout:
+        return make(ApiErrorType::Timeout,
+                    who + " sent no content in time, only keep-alives or nothing (timeouts.first_content_ms)", true);
+    case HttpClientError::Kind::TotalTimeout:
+        return make(ApiErrorType::Timeout, who + " did not finish its answer in time (timeouts.total_ms)", true);
     case HttpClientError::Kind::ConnectionClosed:
         return make(ApiErrorType::Api, who + " closed the connection before its answer was complete", true);
     case HttpClientError::Kind::Protocol:

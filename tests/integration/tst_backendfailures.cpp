@@ -36,6 +36,10 @@ private Q_SLOTS:
     void backendHangsAfterHeaders_isTimeout();
     void hugeLineWithoutNewline_endsTheStreamQuickly();
     void nextRequestWorksAfterAFailure();
+    void keepAlivesOnly_endAtTheFirstContentLimit_data();
+    void keepAlivesOnly_endAtTheFirstContentLimit();
+    void tricklingBackend_endsAtTheTotalLimit_data();
+    void tricklingBackend_endsAtTheTotalLimit();
 
 private:
     ApiReply ask(bool stream, Core::UpstreamTimeouts timeouts = {});
@@ -351,6 +355,69 @@ void TestBackendFailures::nextRequestWorksAfterAFailure()
     const ApiReply second = client.post("/v1/messages", body(true));
     QCOMPARE(second.eventNames().last(), QByteArray("message_stop"));
     QCOMPARE(second.streamedText(), QByteArray(" well need had had."));
+}
+
+void TestBackendFailures::keepAlivesOnly_endAtTheFirstContentLimit_data()
+{
+    QTest::addColumn<bool>("stream");
+    QTest::addRow("streamed") << true;
+    QTest::addRow("JSON") << false;
+}
+
+void TestBackendFailures::keepAlivesOnly_endAtTheFirstContentLimit()
+{
+    QFETCH(bool, stream);
+    // Comments every 20 ms keep the idle timer from ever firing; nothing else arrives.
+    FakeResponse response = partialStream(0);
+    response.end = FakeResponse::End::Trickle;
+    response.interval = std::chrono::milliseconds(20);
+    m_backend->on("/v1/chat/completions", response);
+    Core::UpstreamTimeouts timeouts;
+    timeouts.firstContent = std::chrono::milliseconds(300);
+    const ApiReply reply = ask(stream, timeouts);
+    QVERIFY(reply.finished);
+    QCOMPARE(reply.status, 504);
+    QCOMPARE(reply.json()[u"error"][u"type"].toString(), u"timeout_error");
+    QVERIFY2(reply.json()[u"error"][u"message"].toString().contains(u"first_content_ms"), reply.body.constData());
+    QTRY_COMPARE(m_backend->abortedByClient(), 1); // and the backend was let go
+}
+
+void TestBackendFailures::tricklingBackend_endsAtTheTotalLimit_data()
+{
+    QTest::addColumn<QByteArray>("trickle");
+    QTest::addColumn<int>("deltas");
+    // Content first, so only the total limit can end it: keep-alive comments after it...
+    QTest::addRow("comments after content") << QByteArray(": keep-alive\n\n") << 2;
+    // ...or an event that never ends, one byte at a time.
+    QTest::addRow("an event a byte at a time") << QByteArray("x") << 2;
+}
+
+void TestBackendFailures::tricklingBackend_endsAtTheTotalLimit()
+{
+    QFETCH(QByteArray, trickle);
+    QFETCH(int, deltas);
+    FakeResponse response = partialStream(deltas);
+    if (trickle == "x") {
+        response.chunks.append("data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"");
+    }
+    response.end = FakeResponse::End::Trickle;
+    response.trickle = trickle;
+    response.interval = std::chrono::milliseconds(20);
+    m_backend->on("/v1/chat/completions", response);
+    Core::UpstreamTimeouts timeouts;
+    timeouts.firstContent = std::chrono::milliseconds(300);
+    timeouts.total = std::chrono::milliseconds(600);
+    const ApiReply reply = ask(true, timeouts);
+    QVERIFY(reply.finished);
+    QCOMPARE(reply.status, 200); // the stream had started
+    const QByteArrayList events = reply.eventNames();
+    QCOMPARE(events.count("content_block_delta"), deltas);
+    QCOMPARE(events.last(), QByteArray("error"));
+    QVERIFY(!events.contains("message_stop"));
+    const QJsonObject error = reply.frames().last().json();
+    QCOMPARE(error[u"error"][u"type"].toString(), u"timeout_error");
+    QVERIFY2(error[u"error"][u"message"].toString().contains(u"total_ms"), reply.body.constData());
+    QTRY_COMPARE(m_backend->abortedByClient(), 1);
 }
 
 QTEST_GUILESS_MAIN(TestBackendFailures)

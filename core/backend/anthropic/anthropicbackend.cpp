@@ -8,6 +8,7 @@
 #include "http/httpclient.h"
 #include "http/httpfetch.h"
 #include "json/jsonparser.h"
+#include "sse/sseparser.h"
 
 namespace Switchboard::Core {
 
@@ -46,6 +47,8 @@ public:
         if (!m_sink) {
             return;
         }
+        m_stream = head.status >= 200 && head.status <= 299 &&
+                   head.headers.value("content-type").toLower().startsWith("text/event-stream");
         HttpHeaders headers;
         for (const auto &field : head.headers.fields()) {
             if (!AnthropicBackend::isHopByHop(field.first)) {
@@ -57,6 +60,9 @@ public:
 
     void onResponseData(QByteArrayView data) override
     {
+        if (m_awaitingContent) {
+            noticeContent(data);
+        }
         if (m_sink) {
             m_sink->relayData(data);
         }
@@ -84,8 +90,30 @@ public:
     }
 
 private:
+    // Watches the relayed bytes until the first content, for the first-content deadline: in a
+    // stream, an event other than `ping` (comments are skipped by the parser); otherwise any byte
+    // that is not whitespace.
+    void noticeContent(QByteArrayView data)
+    {
+        bool content = false;
+        if (m_stream) {
+            m_sse.feed(data, [&content](const SseEvent &event) { content = content || event.name != "ping"; });
+            content = content || m_sse.failed();
+        } else {
+            content = !data.trimmed().isEmpty();
+        }
+        if (content && m_http) {
+            m_awaitingContent = false;
+            m_sse.reset();
+            m_http->contentArrived();
+        }
+    }
+
     QByteArray m_backendName;
     RelaySink *m_sink;
+    SseParser m_sse;
+    bool m_stream = false;
+    bool m_awaitingContent = true;
     std::unique_ptr<HttpClientCall> m_http;
 };
 
@@ -134,6 +162,8 @@ HttpClientRequest AnthropicBackend::upstreamRequest(const QByteArray &method, co
     request.connectTimeout = m_options.timeouts.connect;
     request.firstByteTimeout = m_options.timeouts.firstByte;
     request.idleTimeout = m_options.timeouts.idle;
+    request.firstContentTimeout = m_options.timeouts.firstContent;
+    request.totalTimeout = m_options.timeouts.total;
     if (!request.body.isEmpty()) {
         request.headers.append("Content-Type", "application/json");
     }

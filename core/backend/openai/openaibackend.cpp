@@ -73,6 +73,7 @@ public:
         if (head.status < 200 || head.status > 299) {
             m_mode = Mode::Error;
             m_errorHeaders = head.headers;
+            m_http->contentArrived(); // an error is an answer
             return;
         }
         const QByteArray contentType = head.headers.value("content-type").toLower();
@@ -83,7 +84,13 @@ public:
     {
         switch (m_mode) {
         case Mode::Stream: {
-            const bool ok = m_sse.feed(data, [this](const SseEvent &event) { m_decoder.decodeEvent(event.data); });
+            // An event with data is content; comments and empty events are keep-alives.
+            const bool ok = m_sse.feed(data, [this](const SseEvent &event) {
+                if (!event.data.isEmpty() && m_http) {
+                    m_http->contentArrived();
+                }
+                m_decoder.decodeEvent(event.data);
+            });
             if (!ok && !m_decoder.isDone()) {
                 m_sink.failed(
                     ApiError::internal("Backend '" + m_backendName + "' sent a stream event larger than 1 MiB"));
@@ -101,6 +108,10 @@ public:
                 return;
             }
             m_body.append(data.data(), data.size());
+            // Some servers keep a JSON answer's connection alive with whitespace before the body.
+            if (m_http && !data.trimmed().isEmpty()) {
+                m_http->contentArrived();
+            }
             return;
         case Mode::Error:
             if (m_body.size() + data.size() <= MaxErrorBody) {
@@ -209,6 +220,8 @@ HttpClientRequest OpenAiBackend::upstreamRequest(const QByteArray &method, const
     request.connectTimeout = m_options.timeouts.connect;
     request.firstByteTimeout = m_options.timeouts.firstByte;
     request.idleTimeout = m_options.timeouts.idle;
+    request.firstContentTimeout = m_options.timeouts.firstContent;
+    request.totalTimeout = m_options.timeouts.total;
     if (!request.body.isEmpty()) {
         request.headers.append("Content-Type", "application/json");
     }

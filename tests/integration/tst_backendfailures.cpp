@@ -36,6 +36,8 @@ private Q_SLOTS:
     void backendHangsAfterHeaders_isTimeout();
     void hugeLineWithoutNewline_endsTheStreamQuickly();
     void nextRequestWorksAfterAFailure();
+    void backendRedirect_isABackendFailure_data();
+    void backendRedirect_isABackendFailure();
     void keepAlivesOnly_endAtTheFirstContentLimit_data();
     void keepAlivesOnly_endAtTheFirstContentLimit();
     void tricklingBackend_endsAtTheTotalLimit_data();
@@ -355,6 +357,52 @@ void TestBackendFailures::nextRequestWorksAfterAFailure()
     const ApiReply second = client.post("/v1/messages", body(true));
     QCOMPARE(second.eventNames().last(), QByteArray("message_stop"));
     QCOMPARE(second.streamedText(), QByteArray(" well need had had."));
+}
+
+void TestBackendFailures::backendRedirect_isABackendFailure_data()
+{
+    QTest::addColumn<int>("backendStatus");
+    QTest::addColumn<QByteArray>("location");
+    QTest::addColumn<QString>("shownLocation");
+    QTest::addColumn<QByteArrayList>("hidden");
+    QTest::addColumn<bool>("httpsHint");
+
+    QTest::addRow("301 to https") << 301 << QByteArray("https://llm.example.com/v1/chat/completions")
+                                  << u"https://llm.example.com/v1/chat/completions"_s << QByteArrayList{} << true;
+    QTest::addRow("307 relative, with a token in the query")
+        << 307 << QByteArray("/v2/chat/completions?token=s3cret") << u"/v2/chat/completions"_s
+        << QByteArrayList{"s3cret", "token="} << false;
+    QTest::addRow("308 with credentials and a fragment")
+        << 308 << QByteArray("https://user:hunter2@llm.example.com/v1/chat/completions?key=abc#part")
+        << u"https://llm.example.com/v1/chat/completions"_s << QByteArrayList{"hunter2", "user:", "abc", "#part"}
+        << true;
+}
+
+void TestBackendFailures::backendRedirect_isABackendFailure()
+{
+    QFETCH(int, backendStatus);
+    QFETCH(QByteArray, location);
+    QFETCH(QString, shownLocation);
+    QFETCH(QByteArrayList, hidden);
+    QFETCH(bool, httpsHint);
+
+    FakeResponse response = FakeResponse::json({}, backendStatus);
+    response.headers.append(qMakePair(QByteArray("Location"), location));
+    m_backend->on("/v1/chat/completions", response);
+    const ApiReply reply = ask(false);
+    // The backend's URL is wrong, not the client's request: a 5xx that retrying will not change.
+    QCOMPARE(reply.status, 500);
+    QCOMPARE(reply.json()[u"error"][u"type"].toString(), u"api_error");
+    QCOMPARE(reply.header("x-should-retry"), QByteArray("false"));
+    const QString message = reply.json()[u"error"][u"message"].toString();
+    QVERIFY2(message.startsWith(u"Backend 'fake' redirected"), qPrintable(message));
+    QVERIFY2(message.contains(u"HTTP " + QString::number(backendStatus)), qPrintable(message));
+    QVERIFY2(message.contains(shownLocation), qPrintable(message));
+    for (const QByteArray &secret : hidden) {
+        QVERIFY2(!reply.body.contains(secret), secret.constData());
+    }
+    QCOMPARE(message.contains(u"should probably start with https://"), httpsHint);
+    QCOMPARE(m_backend->requests().size(), 1); // not followed
 }
 
 void TestBackendFailures::keepAlivesOnly_endAtTheFirstContentLimit_data()

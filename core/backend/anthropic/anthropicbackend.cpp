@@ -25,7 +25,11 @@ public:
         , m_sink(&sink)
     {}
 
-    void start(HttpClient &client, HttpClientRequest request) { m_http = client.send(std::move(request), *this); }
+    void start(HttpClient &client, HttpClientRequest request)
+    {
+        m_url = request.url;
+        m_http = client.send(std::move(request), *this);
+    }
 
     void cancel() override
     {
@@ -45,6 +49,13 @@ public:
     void onResponseHead(const HttpResponseHead &head) override
     {
         if (!m_sink) {
+            return;
+        }
+        // Relayed, a redirect would show clients the backend's address and blame them for it.
+        if (head.status >= 300 && head.status <= 399) {
+            std::exchange(m_sink, nullptr)
+                ->relayFailed(UpstreamError::fromStatus(m_backendName, head.status, head.headers, {}, m_url));
+            m_http->abort();
             return;
         }
         m_stream = head.status >= 200 && head.status <= 299 &&
@@ -114,6 +125,7 @@ private:
     SseParser m_sse;
     bool m_stream = false;
     bool m_awaitingContent = true;
+    QUrl m_url;
     std::unique_ptr<HttpClientCall> m_http;
 };
 
@@ -209,8 +221,9 @@ std::unique_ptr<BackendCall> AnthropicBackend::startMessage(const BackendRequest
 QCoro::Task<Result<int>> AnthropicBackend::countTokens(const BackendRequest &request)
 {
     const QByteArray body = Json::withStringField(request.rawBody, "model", request.upstreamModel);
-    auto response = co_await httpFetch(
-        m_client, upstreamRequest("POST", QStringLiteral("/v1/messages/count_tokens"), &request, body));
+    auto upstream = upstreamRequest("POST", QStringLiteral("/v1/messages/count_tokens"), &request, body);
+    const QUrl url = upstream.url;
+    auto response = co_await httpFetch(m_client, std::move(upstream));
     if (!response) {
         co_return UpstreamError::fromNetwork(m_options.name, response.error());
     }
@@ -219,7 +232,7 @@ QCoro::Task<Result<int>> AnthropicBackend::countTokens(const BackendRequest &req
     }
     if (response->head.status != 200) {
         co_return UpstreamError::fromStatus(m_options.name, response->head.status, response->head.headers,
-                                            response->body);
+                                            response->body, url);
     }
     JsonParser parser;
     int64_t tokens = 0;

@@ -41,6 +41,7 @@ public:
     void start(HttpClient &client, HttpClientRequest request)
     {
         m_client = &client;
+        m_url = request.url;
         m_http = client.send(std::move(request), *this);
     }
 
@@ -140,7 +141,7 @@ public:
             m_decoder.decodeCompletion(m_body);
             break;
         case Mode::Error:
-            m_sink.failed(UpstreamError::fromStatus(m_backendName, m_status, m_errorHeaders, m_body));
+            m_sink.failed(UpstreamError::fromStatus(m_backendName, m_status, m_errorHeaders, m_body, m_url));
             break;
         case Mode::Pending:
             m_sink.failed(UpstreamError::truncated(m_backendName));
@@ -169,6 +170,7 @@ private:
     ChatStreamDecoder m_decoder;
     SseParser m_sse;
     QPointer<HttpClient> m_client;
+    QUrl m_url;
     std::unique_ptr<HttpClientCall> m_http;
     Mode m_mode = Mode::Pending;
     int m_status = 0;

@@ -44,7 +44,9 @@ Result<std::vector<ModelInfo>> parse(QByteArrayView body, const QByteArray &back
 
 QCoro::Task<Result<std::vector<ModelInfo>>> fetch(HttpClient &client, HttpClientRequest request, QByteArray backendName)
 {
-    request.firstByteTimeout = std::chrono::seconds(10);
+    request.connectTimeout = std::min(request.connectTimeout, ListDeadline);
+    request.firstByteTimeout = std::min(request.firstByteTimeout, ListDeadline);
+    request.totalTimeout = ListDeadline;
     const QUrl url = request.url;
     auto response = co_await httpFetch(client, std::move(request));
     if (!response) {

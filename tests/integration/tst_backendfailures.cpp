@@ -42,6 +42,9 @@ private Q_SLOTS:
     void keepAlivesOnly_endAtTheFirstContentLimit();
     void tricklingBackend_endsAtTheTotalLimit_data();
     void tricklingBackend_endsAtTheTotalLimit();
+    void passThroughRedirect_isNotRelayed();
+    void passThroughPings_areNotContent_data();
+    void passThroughPings_areNotContent();
 
 private:
     ApiReply ask(bool stream, Core::UpstreamTimeouts timeouts = {});
@@ -465,6 +468,57 @@ void TestBackendFailures::tricklingBackend_endsAtTheTotalLimit()
     const QJsonObject error = reply.frames().last().json();
     QCOMPARE(error[u"error"][u"type"].toString(), u"timeout_error");
     QVERIFY2(error[u"error"][u"message"].toString().contains(u"total_ms"), reply.body.constData());
+    QTRY_COMPARE(m_backend->abortedByClient(), 1);
+}
+
+void TestBackendFailures::passThroughRedirect_isNotRelayed()
+{
+    FakeResponse response = FakeResponse::json({}, 308);
+    response.headers.append(qMakePair(QByteArray("Location"), QByteArray("https://api.example.com/v1/messages")));
+    m_backend->on("/v1/messages", response);
+    TestGateway gateway(TestGateway::anthropic(m_backend->baseUrl()));
+    ApiClient client(gateway.url);
+    const ApiReply reply = client.post("/v1/messages", body(false));
+    QCOMPARE(reply.status, 500);
+    QCOMPARE(reply.json()[u"error"][u"type"].toString(), u"api_error");
+    QCOMPARE(reply.header("location"), QByteArray()); // the relay's own answer, not the backend's
+    const QString message = reply.json()[u"error"][u"message"].toString();
+    QVERIFY2(message.contains(u"HTTP 308 to https://api.example.com/v1/messages"), qPrintable(message));
+    QVERIFY2(message.contains(u"should probably start with https://"), qPrintable(message));
+}
+
+void TestBackendFailures::passThroughPings_areNotContent_data()
+{
+    QTest::addColumn<QByteArray>("first");
+    QTest::addColumn<QString>("limit");
+    const QByteArray ping = "event: ping\ndata: {\"type\":\"ping\"}\n\n";
+    QTest::addRow("pings only") << ping << u"first_content_ms"_s;
+    // Content first: the stream passes the first-content limit and only the total ends it.
+    QTest::addRow("content, then pings")
+        << QByteArray("event: message_start\ndata: {\"type\":\"message_start\",\"message\":{}}\n\n") << u"total_ms"_s;
+}
+
+void TestBackendFailures::passThroughPings_areNotContent()
+{
+    QFETCH(QByteArray, first);
+    QFETCH(QString, limit);
+    FakeResponse response;
+    response.headers = {{"Content-Type", "text/event-stream"}};
+    response.chunks = {first};
+    response.end = FakeResponse::End::Trickle;
+    response.trickle = "event: ping\ndata: {\"type\":\"ping\"}\n\n: still here\n\n";
+    response.interval = std::chrono::milliseconds(20);
+    m_backend->on("/v1/messages", response);
+    Core::GatewayConfig config = TestGateway::anthropic(m_backend->baseUrl());
+    config.backends.front().timeouts.firstContent = std::chrono::milliseconds(300);
+    config.backends.front().timeouts.total = std::chrono::milliseconds(600);
+    TestGateway gateway(config);
+    ApiClient client(gateway.url);
+    const ApiReply reply = client.post("/v1/messages", body(true));
+    QVERIFY(reply.finished);
+    QVERIFY2(reply.body.contains("timeout_error"), reply.body.constData());
+    QVERIFY2(reply.body.contains(limit.toUtf8()), reply.body.constData());
+    QVERIFY(!reply.body.contains("message_stop"));
     QTRY_COMPARE(m_backend->abortedByClient(), 1);
 }
 

@@ -174,7 +174,6 @@ HttpClientRequest AnthropicBackend::upstreamRequest(const QByteArray &method, co
     request.connectTimeout = m_options.timeouts.connect;
     request.firstByteTimeout = m_options.timeouts.firstByte;
     request.idleTimeout = m_options.timeouts.idle;
-    request.firstContentTimeout = m_options.timeouts.firstContent;
     request.totalTimeout = m_options.timeouts.total;
     if (!request.body.isEmpty()) {
         request.headers.append("Content-Type", "application/json");
@@ -213,6 +212,8 @@ std::unique_ptr<BackendCall> AnthropicBackend::startMessage(const BackendRequest
                           : Json::withStringField(request.rawBody, "model", request.upstreamModel);
     auto upstream = upstreamRequest("POST", QStringLiteral("/v1/messages"), &request, std::move(body));
     upstream.tap = request.tap;
+    // Only the relay tells content from pings (see RelayCall).
+    upstream.firstContentTimeout = m_options.timeouts.firstContent;
     auto call = std::make_unique<RelayCall>(m_options.name, target.relay());
     call->start(m_client, std::move(upstream));
     return call;

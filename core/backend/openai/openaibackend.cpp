@@ -74,7 +74,9 @@ public:
         if (head.status < 200 || head.status > 299) {
             m_mode = Mode::Error;
             m_errorHeaders = head.headers;
-            m_http->contentArrived(); // an error is an answer
+            if (m_http) {
+                m_http->contentArrived(); // an error is an answer
+            }
             return;
         }
         const QByteArray contentType = head.headers.value("content-type").toLower();
@@ -222,7 +224,6 @@ HttpClientRequest OpenAiBackend::upstreamRequest(const QByteArray &method, const
     request.connectTimeout = m_options.timeouts.connect;
     request.firstByteTimeout = m_options.timeouts.firstByte;
     request.idleTimeout = m_options.timeouts.idle;
-    request.firstContentTimeout = m_options.timeouts.firstContent;
     request.totalTimeout = m_options.timeouts.total;
     if (!request.body.isEmpty()) {
         request.headers.append("Content-Type", "application/json");
@@ -262,6 +263,8 @@ std::unique_ptr<BackendCall> OpenAiBackend::startMessage(const BackendRequest &r
     auto upstream = upstreamRequest("POST", QStringLiteral("/chat/completions"), std::move(translated->body));
     upstream.headers.append("Accept", options.stream ? "text/event-stream" : "application/json");
     upstream.tap = request.tap;
+    // Only a generation's call tells content from keep-alives (see OpenAiCall).
+    upstream.firstContentTimeout = m_options.timeouts.firstContent;
     auto call = std::make_unique<OpenAiCall>(m_options.name, sink);
     call->start(m_client, std::move(upstream));
     return call;

@@ -42,6 +42,7 @@ private Q_SLOTS:
     void keepAlivesOnly_endAtTheFirstContentLimit();
     void tricklingBackend_endsAtTheTotalLimit_data();
     void tricklingBackend_endsAtTheTotalLimit();
+    void configuredLimits_reachTheCall();
     void passThroughRedirect_isNotRelayed();
     void passThroughPings_areNotContent_data();
     void passThroughPings_areNotContent();
@@ -469,6 +470,30 @@ void TestBackendFailures::tricklingBackend_endsAtTheTotalLimit()
     QCOMPARE(error[u"error"][u"type"].toString(), u"timeout_error");
     QVERIFY2(error[u"error"][u"message"].toString().contains(u"total_ms"), reply.body.constData());
     QTRY_COMPARE(m_backend->abortedByClient(), 1);
+}
+
+void TestBackendFailures::configuredLimits_reachTheCall()
+{
+    // timeouts.first_content_ms and timeouts.total_ms as written in a config file, read and
+    // written back, end a backend that only sends keep-alives.
+    FakeResponse response = partialStream(0);
+    response.end = FakeResponse::End::Trickle;
+    response.interval = std::chrono::milliseconds(20);
+    m_backend->on("/v1/chat/completions", response);
+    const QByteArray file = R"({"backends":[{"name":"fake","type":"openai","url":")" + m_backend->baseUrl() +
+                            R"(/v1","timeouts":{"first_content_ms":300,"total_ms":5000}}]})";
+    auto config = Core::GatewayConfig::fromJson(file);
+    QVERIFY2(bool(config), config ? "" : qPrintable(config.error()));
+    QCOMPARE(config->backends.front().timeouts.firstContent, std::chrono::milliseconds(300));
+    QCOMPARE(config->backends.front().timeouts.total, std::chrono::milliseconds(5000));
+    const QByteArray written = config->toJson();
+    QVERIFY2(written.contains(R"("first_content_ms":300)") && written.contains(R"("total_ms":5000)"),
+             written.constData());
+    TestGateway gateway(*config);
+    ApiClient client(gateway.url);
+    const ApiReply reply = client.post("/v1/messages", body(true));
+    QCOMPARE(reply.status, 504);
+    QVERIFY2(reply.json()[u"error"][u"message"].toString().contains(u"first_content_ms"), reply.body.constData());
 }
 
 void TestBackendFailures::passThroughRedirect_isNotRelayed()

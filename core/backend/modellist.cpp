@@ -44,13 +44,17 @@ Result<std::vector<ModelInfo>> parse(QByteArrayView body, const QByteArray &back
 
 QCoro::Task<Result<std::vector<ModelInfo>>> fetch(HttpClient &client, HttpClientRequest request, QByteArray backendName)
 {
-    request.firstByteTimeout = std::chrono::seconds(10);
+    request.connectTimeout = std::min(request.connectTimeout, ListDeadline);
+    request.firstByteTimeout = std::min(request.firstByteTimeout, ListDeadline);
+    request.totalTimeout = ListDeadline;
+    const QUrl url = request.url;
     auto response = co_await httpFetch(client, std::move(request));
     if (!response) {
         co_return UpstreamError::fromNetwork(backendName, response.error());
     }
     if (response->head.status != 200) {
-        co_return UpstreamError::fromStatus(backendName, response->head.status, response->head.headers, response->body);
+        co_return UpstreamError::fromStatus(backendName, response->head.status, response->head.headers, response->body,
+                                            url);
     }
     co_return parse(response->body, backendName);
 }

@@ -49,6 +49,41 @@ ApiError make(ApiErrorType type, QByteArray message, bool retryable)
     return ApiError::make(type, std::move(message), retryable);
 }
 
+constexpr qsizetype MaxQuotedLocation = 200;
+
+// Where a redirect pointed, without what must not reach clients or logs: credentials in the
+// authority, and the query (signed URLs and tokens travel there).
+QByteArray redactedLocation(const QByteArray &location, const QUrl &requestUrl)
+{
+    if (location.trimmed().isEmpty()) {
+        return QByteArray("no location");
+    }
+    const QUrl target = requestUrl.resolved(QUrl(QString::fromUtf8(location.trimmed())));
+    QByteArray shown =
+        Redactor::text(target.toString(QUrl::RemoveUserInfo | QUrl::RemoveQuery | QUrl::RemoveFragment).toUtf8());
+    if (shown.size() > MaxQuotedLocation) {
+        shown = shown.left(MaxQuotedLocation) + "…";
+    }
+    return shown;
+}
+
+// Switchboard does not follow redirects: a 301 from POST may become a GET, and following one
+// would send the backend's key to wherever it points. It is the backend's URL that is wrong, so
+// this is a backend failure, not the client's, and retrying will not change it.
+ApiError fromRedirect(const QByteArray &who, int status, const HttpHeaders &headers, const QUrl &requestUrl)
+{
+    const QByteArray location = headers.value("location");
+    QByteArray message = who + " redirected the request (HTTP " + QByteArray::number(status) + " to " +
+                         redactedLocation(location, requestUrl) +
+                         "); Switchboard does not follow redirects, so configure the backend with the URL it "
+                         "redirects to";
+    const QUrl target = requestUrl.resolved(QUrl(QString::fromUtf8(location.trimmed())));
+    if (requestUrl.scheme() == u"http" && target.scheme() == u"https") {
+        message += ". The backend's URL should probably start with https://";
+    }
+    return make(ApiErrorType::Api, std::move(message), false);
+}
+
 } // namespace
 
 namespace {
@@ -71,6 +106,8 @@ ApiError fromNetwork(const QByteArray &backendName, const HttpClientError &error
         return classify(describeNetwork(backendName, error), Cause::Unreachable);
     case HttpClientError::Kind::FirstByteTimeout:
     case HttpClientError::Kind::IdleTimeout:
+    case HttpClientError::Kind::FirstContentTimeout:
+    case HttpClientError::Kind::TotalTimeout:
         return classify(describeNetwork(backendName, error), Cause::UpstreamTimeout);
     default:
         return classify(describeNetwork(backendName, error), Cause::ConnectionLost);
@@ -91,6 +128,11 @@ ApiError describeNetwork(const QByteArray &backendName, const HttpClientError &e
         return make(ApiErrorType::Timeout, who + " did not start answering in time", true);
     case HttpClientError::Kind::IdleTimeout:
         return make(ApiErrorType::Timeout, who + " stopped sending in the middle of its answer", true);
+    case HttpClientError::Kind::FirstContentTimeout:
+        return make(ApiErrorType::Timeout,
+                    who + " sent no content in time, only keep-alives or nothing (timeouts.first_content_ms)", true);
+    case HttpClientError::Kind::TotalTimeout:
+        return make(ApiErrorType::Timeout, who + " did not finish its answer in time (timeouts.total_ms)", true);
     case HttpClientError::Kind::ConnectionClosed:
         return make(ApiErrorType::Api, who + " closed the connection before its answer was complete", true);
     case HttpClientError::Kind::Protocol:
@@ -103,7 +145,8 @@ ApiError describeNetwork(const QByteArray &backendName, const HttpClientError &e
     return make(ApiErrorType::Api, who + " failed", true);
 }
 
-ApiError fromStatus(const QByteArray &backendName, int status, const HttpHeaders &headers, QByteArrayView body)
+ApiError fromStatus(const QByteArray &backendName, int status, const HttpHeaders &headers, QByteArrayView body,
+                    const QUrl &requestUrl)
 {
     const QByteArray quoted = upstreamMessage(body);
     const QByteArray who = "Backend '" + backendName + "'";
@@ -139,7 +182,9 @@ ApiError fromStatus(const QByteArray &backendName, int status, const HttpHeaders
         error = make(ApiErrorType::Overloaded, who + " is overloaded or still loading" + detail, true);
         break;
     default:
-        if (status >= 500) {
+        if (status >= 300 && status <= 399) {
+            error = fromRedirect(who, status, headers, requestUrl);
+        } else if (status >= 500) {
             error = make(ApiErrorType::Api, who + " failed with HTTP " + QByteArray::number(status) + detail, true);
         } else {
             error = make(ApiErrorType::InvalidRequest, who + " answered HTTP " + QByteArray::number(status) + detail,

@@ -19,7 +19,14 @@ HttpClientCall::HttpClientCall(HttpClient *client, HttpClientRequest request, Ht
     : m_client(client)
     , m_request(std::move(request))
     , m_handler(&handler)
-{}
+{
+    if (m_request.firstContentTimeout.count() > 0) {
+        m_firstContentDeadline.setRemainingTime(m_request.firstContentTimeout);
+    }
+    if (m_request.totalTimeout.count() > 0) {
+        m_totalDeadline.setRemainingTime(m_request.totalTimeout);
+    }
+}
 
 HttpClientCall::~HttpClientCall()
 {
@@ -32,6 +39,17 @@ void HttpClientCall::abort()
     if (auto *connection = m_connection.data()) {
         m_connection.clear();
         connection->abortCall();
+    }
+}
+
+void HttpClientCall::contentArrived()
+{
+    if (m_firstContentDeadline.isForever()) {
+        return;
+    }
+    m_firstContentDeadline = QDeadlineTimer(QDeadlineTimer::Forever);
+    if (auto *connection = m_connection.data()) {
+        connection->armDeadlines();
     }
 }
 

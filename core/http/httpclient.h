@@ -4,6 +4,7 @@
 #include "httpheaders.h"
 #include "httpresponseparser.h"
 
+#include <QtCore/QDeadlineTimer>
 #include <QtCore/QHash>
 #include <QtCore/QObject>
 #include <QtCore/QPointer>
@@ -31,8 +32,15 @@ struct HttpClientRequest
     std::chrono::milliseconds connectTimeout{5'000};
     // From the request being sent to the response head: long, because local servers load models first.
     std::chrono::milliseconds firstByteTimeout{600'000};
-    // Between two reads of the response body.
+    // Between two reads of the response body. A backend that sends a keep-alive every few seconds
+    // never reaches it: the two deadlines below bound such a call.
     std::chrono::milliseconds idleTimeout{300'000};
+    // From the call's start to its first piece of content, which only the handler can recognise
+    // (it calls HttpClientCall::contentArrived; keep-alive comments and pings do not count).
+    // Zero: none.
+    std::chrono::milliseconds firstContentTimeout{0};
+    // From the call's start to the end of the response, however steadily bytes arrive. Zero: none.
+    std::chrono::milliseconds totalTimeout{0};
     // Where the inspector records this upstream leg, if anywhere.
     std::shared_ptr<ExchangeTap> tap;
 };
@@ -46,6 +54,8 @@ struct HttpClientError
         ConnectTimeout,
         FirstByteTimeout,
         IdleTimeout,
+        FirstContentTimeout,
+        TotalTimeout,
         ConnectionClosed, // the peer closed before the response was complete
         Protocol,         // the peer's bytes were not HTTP we can read
         Tls,
@@ -83,6 +93,8 @@ public:
     bool isFinished() const { return m_finished; }
     // Stops reading the response (the kernel's buffers fill and TCP slows the server down).
     void setPaused(bool paused);
+    // The handler saw content: the first-content deadline no longer applies.
+    void contentArrived();
 
 private:
     friend class HttpClient;
@@ -93,6 +105,9 @@ private:
     HttpClientRequest m_request;
     HttpClientHandler *m_handler; // changes once: to the client's drain when the caller lets go early
     QPointer<HttpClientConnection> m_connection;
+    // Set when the call is made, so a retry on a fresh connection does not restart them.
+    QDeadlineTimer m_firstContentDeadline{QDeadlineTimer::Forever};
+    QDeadlineTimer m_totalDeadline{QDeadlineTimer::Forever};
     bool m_finished = false;
     bool m_retried = false;
 };

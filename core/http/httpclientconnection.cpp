@@ -48,13 +48,31 @@ HttpClientConnection::~HttpClientConnection()
 
 void HttpClientConnection::armTimer(std::chrono::milliseconds timeout)
 {
-    m_timer.start(int(qMin<qint64>(timeout.count(), std::numeric_limits<int>::max())), this);
+    armTimer(m_timer, timeout);
+}
+
+void HttpClientConnection::armTimer(QBasicTimer &timer, std::chrono::milliseconds timeout)
+{
+    timer.start(int(qMin<qint64>(timeout.count(), std::numeric_limits<int>::max())), this);
+}
+
+void HttpClientConnection::armDeadlines()
+{
+    m_deadlineTimer.stop();
+    if (!m_call) {
+        return;
+    }
+    const QDeadlineTimer nearer = std::min(m_call->m_firstContentDeadline, m_call->m_totalDeadline);
+    if (!nearer.isForever()) {
+        armTimer(m_deadlineTimer, std::chrono::milliseconds(std::max<qint64>(nearer.remainingTime(), 0)));
+    }
 }
 
 void HttpClientConnection::start(HttpClientCall *call, bool reused)
 {
     m_call = call;
     m_reused = reused;
+    armDeadlines();
     m_parser.reset();
     m_parser.setHeadRequest(call->m_request.method == "HEAD");
     m_buffer.clear();
@@ -196,6 +214,7 @@ void HttpClientConnection::complete()
     call->m_finished = true;
     call->m_connection.clear();
     m_timer.stop();
+    m_deadlineTimer.stop();
     const bool reusable =
         m_parser.keepAlive() && m_buffer.isEmpty() && m_client && m_socket->state() == QAbstractSocket::ConnectedState;
     if (reusable) {
@@ -253,6 +272,7 @@ void HttpClientConnection::close()
     }
     m_phase = Phase::Closed;
     m_timer.stop();
+    m_deadlineTimer.stop();
     if (m_client) {
         m_client->forget(this);
         m_client.clear();
@@ -318,6 +338,20 @@ void HttpClientConnection::onSocketError(QAbstractSocket::SocketError error)
 
 void HttpClientConnection::timerEvent(QTimerEvent *event)
 {
+    if (event->timerId() == m_deadlineTimer.timerId()) {
+        m_deadlineTimer.stop();
+        if (!m_call) {
+            return;
+        }
+        if (m_call->m_totalDeadline.hasExpired()) {
+            failCall({HttpClientError::Kind::TotalTimeout, QStringLiteral("the call took too long")});
+        } else if (m_call->m_firstContentDeadline.hasExpired()) {
+            failCall({HttpClientError::Kind::FirstContentTimeout, QStringLiteral("no content in time")});
+        } else {
+            armDeadlines(); // a coarse timer fired early
+        }
+        return;
+    }
     if (event->timerId() != m_timer.timerId()) {
         QObject::timerEvent(event);
         return;

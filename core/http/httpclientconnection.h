@@ -31,6 +31,8 @@ public:
     void setPaused(bool paused);
     // The call's timeouts changed (it is being drained): apply them from now.
     void rearmTimer();
+    // (Re)starts the timer for the call's nearer deadline (first content, total).
+    void armDeadlines();
 
 protected:
     void timerEvent(QTimerEvent *event) override;
@@ -54,6 +56,7 @@ private:
     void failCall(HttpClientError error);
     void close();
     void armTimer(std::chrono::milliseconds timeout);
+    void armTimer(QBasicTimer &timer, std::chrono::milliseconds timeout);
 
     QByteArray m_originKey;
     QString m_host;
@@ -64,6 +67,8 @@ private:
     HttpResponseParser m_parser;
     QByteArray m_buffer;
     QBasicTimer m_timer;
+    // The call's own deadlines; m_timer is for the phase (connect, first byte, idle).
+    QBasicTimer m_deadlineTimer;
     Phase m_phase = Phase::Connecting;
     HttpClientCall *m_call = nullptr;
     bool m_reused = false;

@@ -168,6 +168,12 @@ std::optional<QString> readBackend(object fields, const QString &path, BackendCo
         if (auto error = readMilliseconds(timeouts, "idle_ms", timeoutsPath, backend.timeouts.idle)) {
             return error;
         }
+        if (auto error = readMilliseconds(timeouts, "first_content_ms", timeoutsPath, backend.timeouts.firstContent)) {
+            return error;
+        }
+        if (auto error = readMilliseconds(timeouts, "total_ms", timeoutsPath, backend.timeouts.total)) {
+            return error;
+        }
     }
 
     QByteArray thinking;

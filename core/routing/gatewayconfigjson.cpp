@@ -69,11 +69,14 @@ void writeBackend(JsonWriter &json, const BackendConfig &backend, GatewayConfig:
     }
     const UpstreamTimeouts &timeouts = backend.timeouts;
     if (timeouts.connect != defaults.timeouts.connect || timeouts.firstByte != defaults.timeouts.firstByte ||
-        timeouts.idle != defaults.timeouts.idle) {
+        timeouts.idle != defaults.timeouts.idle || timeouts.firstContent != defaults.timeouts.firstContent ||
+        timeouts.total != defaults.timeouts.total) {
         json.key("timeouts").beginObject();
         json.field("connect_ms", std::int64_t(timeouts.connect.count()));
         json.field("first_byte_ms", std::int64_t(timeouts.firstByte.count()));
         json.field("idle_ms", std::int64_t(timeouts.idle.count()));
+        json.field("first_content_ms", std::int64_t(timeouts.firstContent.count()));
+        json.field("total_ms", std::int64_t(timeouts.total.count()));
         json.endObject();
     }
     if (backend.kind == BackendConfig::Kind::OpenAi && backend.thinkingStyle != defaults.thinkingStyle) {

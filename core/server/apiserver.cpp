@@ -14,7 +14,6 @@
 #include "traffic/trafficlog.h"
 
 #include <QtCore/QDateTime>
-#include <QtCore/QDateTime>
 #include <QtCore/QLoggingCategory>
 #include <QtCore/QPointer>
 #include <QtCore/QSet>
@@ -25,6 +24,38 @@ namespace {
 Q_LOGGING_CATEGORY(lcApi, "switchboard.api", QtWarningMsg)
 
 constexpr QByteArrayView ModelsPrefix = "/v1/models/";
+// Names the backends a model list could not ask: "name (reason), …". Names only, never URLs.
+constexpr QByteArrayView BackendsFailedHeader = "x-switchboard-backends-failed";
+
+// A backend's name as a header value: configured names are free text, header values are not.
+QByteArray headerSafe(const QByteArray &name)
+{
+    QByteArray safe = name;
+    for (char &c : safe) {
+        if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f || c == ',') {
+            c = ' ';
+        }
+    }
+    return safe;
+}
+
+// Why a backend's model list failed, in a few words for a header.
+QByteArray failureReason(const ApiError &error)
+{
+    switch (error.cause) {
+    case ApiError::Cause::Unreachable:
+        return "unreachable";
+    case ApiError::Cause::ConnectionLost:
+        return "connection lost";
+    case ApiError::Cause::UpstreamTimeout:
+        return "timed out";
+    case ApiError::Cause::UpstreamStatus:
+        return "HTTP " + QByteArray::number(error.upstreamStatus);
+    case ApiError::Cause::Local:
+        break;
+    }
+    return "unreadable model list";
+}
 
 ApiError methodNotAllowed(const HttpRequest &request, QByteArrayView allowed)
 {
@@ -204,10 +235,11 @@ QCoro::Task<> ApiServer::handleCountTokens(HttpRequest request, HttpResponder re
     ApiResponse::sendJson(responder, "{\"input_tokens\":" + QByteArray::number(*count) + '}', requestId);
 }
 
-QCoro::Task<std::vector<ModelInfo>> ApiServer::collectModels(bool withCredentialedBackends)
+QCoro::Task<ApiServer::CollectedModels> ApiServer::collectModels(bool withCredentialedBackends)
 {
     QPointer<ApiServer> self(this);
-    std::vector<ModelInfo> models;
+    CollectedModels collected;
+    std::vector<ModelInfo> &models = collected.models;
     QSet<QByteArray> seen;
     for (const QByteArray &name : m_router.namedModels()) {
         if (!seen.contains(name)) {
@@ -222,13 +254,23 @@ QCoro::Task<std::vector<ModelInfo>> ApiServer::collectModels(bool withCredential
             backends.push_back(backend.get());
         }
     }
+    // QCoro tasks start when made: all backends are asked at once, so the answer waits for the
+    // slowest (bounded by ModelList::ListDeadline), not for the sum.
+    std::vector<QCoro::Task<Result<std::vector<ModelInfo>>>> listings;
+    listings.reserve(backends.size());
     for (Backend *backend : backends) {
-        auto listed = co_await backend->listModels();
+        listings.push_back(backend->listModels());
+    }
+    for (std::size_t i = 0; i < backends.size(); ++i) {
+        Backend *backend = backends[i];
+        auto listed = co_await std::move(listings[i]);
         if (!self) {
             co_return {};
         }
         if (!listed) {
-            qCInfo(lcApi) << "listing models of backend" << backend->name() << "failed:" << listed.error().message;
+            qCWarning(lcApi) << "listing the models of backend" << backend->name()
+                             << "failed:" << listed.error().message;
+            collected.failures.append(headerSafe(backend->name()) + " (" + failureReason(listed.error()) + ')');
             continue;
         }
         for (auto &model : *listed) {
@@ -241,28 +283,33 @@ QCoro::Task<std::vector<ModelInfo>> ApiServer::collectModels(bool withCredential
             models.push_back(std::move(model));
         }
     }
-    co_return models;
+    co_return collected;
 }
 
 QCoro::Task<> ApiServer::handleListModels(HttpRequest request, HttpResponder responder, QByteArray requestId)
 {
     QPointer<ApiServer> self(this);
-    const auto models = co_await collectModels(m_access.hasValidKey(request.headers));
+    const auto collected = co_await collectModels(m_access.hasValidKey(request.headers));
     if (!self) {
         co_return;
     }
-    const auto page = ModelPage::select(models, request);
+    const auto page = ModelPage::select(collected.models, request);
     if (!page) {
         ApiResponse::sendError(responder, page.error(), requestId);
         co_return;
     }
-    ApiResponse::sendJson(responder, page->toJson(), requestId);
+    HttpHeaders headers = ApiResponse::headers(requestId);
+    if (!collected.failures.isEmpty()) {
+        // The list is still an answer; this says it may be missing some models, and why.
+        headers.append(BackendsFailedHeader.toByteArray(), collected.failures.join(", "));
+    }
+    responder.respond(200, headers, page->toJson());
 }
 
 QCoro::Task<> ApiServer::handleGetModel(QByteArray modelId, bool withKey, HttpResponder responder, QByteArray requestId)
 {
     QPointer<ApiServer> self(this);
-    const auto models = co_await collectModels(withKey);
+    const auto models = (co_await collectModels(withKey)).models;
     if (!self) {
         co_return;
     }

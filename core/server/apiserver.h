@@ -60,7 +60,14 @@ private:
     QCoro::Task<> handleGetModel(QByteArray modelId, bool withKey, HttpResponder responder, QByteArray requestId);
     // Named routes first, then what each backend reports that routes back to it unrenamed.
     // Backends that hold the user's credentials are asked only for callers with Switchboard's key.
-    QCoro::Task<std::vector<ModelInfo>> collectModels(bool withCredentialedBackends);
+    // The backends are asked together, each within ModelList::ListDeadline; one that fails is
+    // logged and named in `failures` ("name (reason)"), and the others' models are still listed.
+    struct CollectedModels
+    {
+        std::vector<ModelInfo> models;
+        QByteArrayList failures;
+    };
+    QCoro::Task<CollectedModels> collectModels(bool withCredentialedBackends);
     // The 401 for a route whose backend holds the user's credentials, if the caller lacks the key.
     std::optional<ApiError> credentialCheck(const Backend &backend, const HttpRequest &request) const;
     // What the backend may see of the client's headers: never Switchboard's own key.

@@ -36,6 +36,16 @@ private Q_SLOTS:
     void backendHangsAfterHeaders_isTimeout();
     void hugeLineWithoutNewline_endsTheStreamQuickly();
     void nextRequestWorksAfterAFailure();
+    void backendRedirect_isABackendFailure_data();
+    void backendRedirect_isABackendFailure();
+    void keepAlivesOnly_endAtTheFirstContentLimit_data();
+    void keepAlivesOnly_endAtTheFirstContentLimit();
+    void tricklingBackend_endsAtTheTotalLimit_data();
+    void tricklingBackend_endsAtTheTotalLimit();
+    void configuredLimits_reachTheCall();
+    void passThroughRedirect_isNotRelayed();
+    void passThroughPings_areNotContent_data();
+    void passThroughPings_areNotContent();
 
 private:
     ApiReply ask(bool stream, Core::UpstreamTimeouts timeouts = {});
@@ -351,6 +361,190 @@ void TestBackendFailures::nextRequestWorksAfterAFailure()
     const ApiReply second = client.post("/v1/messages", body(true));
     QCOMPARE(second.eventNames().last(), QByteArray("message_stop"));
     QCOMPARE(second.streamedText(), QByteArray(" well need had had."));
+}
+
+void TestBackendFailures::backendRedirect_isABackendFailure_data()
+{
+    QTest::addColumn<int>("backendStatus");
+    QTest::addColumn<QByteArray>("location");
+    QTest::addColumn<QString>("shownLocation");
+    QTest::addColumn<QByteArrayList>("hidden");
+    QTest::addColumn<bool>("httpsHint");
+
+    QTest::addRow("301 to https") << 301 << QByteArray("https://llm.example.com/v1/chat/completions")
+                                  << u"https://llm.example.com/v1/chat/completions"_s << QByteArrayList{} << true;
+    QTest::addRow("307 relative, with a token in the query")
+        << 307 << QByteArray("/v2/chat/completions?token=s3cret") << u"/v2/chat/completions"_s
+        << QByteArrayList{"s3cret", "token="} << false;
+    QTest::addRow("308 with credentials and a fragment")
+        << 308 << QByteArray("https://user:hunter2@llm.example.com/v1/chat/completions?key=abc#part")
+        << u"https://llm.example.com/v1/chat/completions"_s << QByteArrayList{"hunter2", "user:", "abc", "#part"}
+        << true;
+}
+
+void TestBackendFailures::backendRedirect_isABackendFailure()
+{
+    QFETCH(int, backendStatus);
+    QFETCH(QByteArray, location);
+    QFETCH(QString, shownLocation);
+    QFETCH(QByteArrayList, hidden);
+    QFETCH(bool, httpsHint);
+
+    FakeResponse response = FakeResponse::json({}, backendStatus);
+    response.headers.append(qMakePair(QByteArray("Location"), location));
+    m_backend->on("/v1/chat/completions", response);
+    const ApiReply reply = ask(false);
+    // The backend's URL is wrong, not the client's request: a 5xx that retrying will not change.
+    QCOMPARE(reply.status, 500);
+    QCOMPARE(reply.json()[u"error"][u"type"].toString(), u"api_error");
+    QCOMPARE(reply.header("x-should-retry"), QByteArray("false"));
+    const QString message = reply.json()[u"error"][u"message"].toString();
+    QVERIFY2(message.startsWith(u"Backend 'fake' redirected"), qPrintable(message));
+    QVERIFY2(message.contains(u"HTTP " + QString::number(backendStatus)), qPrintable(message));
+    QVERIFY2(message.contains(shownLocation), qPrintable(message));
+    for (const QByteArray &secret : hidden) {
+        QVERIFY2(!reply.body.contains(secret), secret.constData());
+    }
+    QCOMPARE(message.contains(u"should probably start with https://"), httpsHint);
+    QCOMPARE(m_backend->requests().size(), 1); // not followed
+}
+
+void TestBackendFailures::keepAlivesOnly_endAtTheFirstContentLimit_data()
+{
+    QTest::addColumn<bool>("stream");
+    QTest::addRow("streamed") << true;
+    QTest::addRow("JSON") << false;
+}
+
+void TestBackendFailures::keepAlivesOnly_endAtTheFirstContentLimit()
+{
+    QFETCH(bool, stream);
+    // Comments every 20 ms keep the idle timer from ever firing; nothing else arrives.
+    FakeResponse response = partialStream(0);
+    response.end = FakeResponse::End::Trickle;
+    response.interval = std::chrono::milliseconds(20);
+    m_backend->on("/v1/chat/completions", response);
+    Core::UpstreamTimeouts timeouts;
+    timeouts.firstContent = std::chrono::milliseconds(300);
+    const ApiReply reply = ask(stream, timeouts);
+    QVERIFY(reply.finished);
+    QCOMPARE(reply.status, 504);
+    QCOMPARE(reply.json()[u"error"][u"type"].toString(), u"timeout_error");
+    QVERIFY2(reply.json()[u"error"][u"message"].toString().contains(u"first_content_ms"), reply.body.constData());
+    QTRY_COMPARE(m_backend->abortedByClient(), 1); // and the backend was let go
+}
+
+void TestBackendFailures::tricklingBackend_endsAtTheTotalLimit_data()
+{
+    QTest::addColumn<QByteArray>("trickle");
+    QTest::addColumn<int>("deltas");
+    // Content first, so only the total limit can end it: keep-alive comments after it...
+    QTest::addRow("comments after content") << QByteArray(": keep-alive\n\n") << 2;
+    // ...or an event that never ends, one byte at a time.
+    QTest::addRow("an event a byte at a time") << QByteArray("x") << 2;
+}
+
+void TestBackendFailures::tricklingBackend_endsAtTheTotalLimit()
+{
+    QFETCH(QByteArray, trickle);
+    QFETCH(int, deltas);
+    FakeResponse response = partialStream(deltas);
+    if (trickle == "x") {
+        response.chunks.append("data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"");
+    }
+    response.end = FakeResponse::End::Trickle;
+    response.trickle = trickle;
+    response.interval = std::chrono::milliseconds(20);
+    m_backend->on("/v1/chat/completions", response);
+    Core::UpstreamTimeouts timeouts;
+    timeouts.firstContent = std::chrono::milliseconds(300);
+    timeouts.total = std::chrono::milliseconds(600);
+    const ApiReply reply = ask(true, timeouts);
+    QVERIFY(reply.finished);
+    QCOMPARE(reply.status, 200); // the stream had started
+    const QByteArrayList events = reply.eventNames();
+    QCOMPARE(events.count("content_block_delta"), deltas);
+    QCOMPARE(events.last(), QByteArray("error"));
+    QVERIFY(!events.contains("message_stop"));
+    const QJsonObject error = reply.frames().last().json();
+    QCOMPARE(error[u"error"][u"type"].toString(), u"timeout_error");
+    QVERIFY2(error[u"error"][u"message"].toString().contains(u"total_ms"), reply.body.constData());
+    QTRY_COMPARE(m_backend->abortedByClient(), 1);
+}
+
+void TestBackendFailures::configuredLimits_reachTheCall()
+{
+    // timeouts.first_content_ms and timeouts.total_ms as written in a config file, read and
+    // written back, end a backend that only sends keep-alives.
+    FakeResponse response = partialStream(0);
+    response.end = FakeResponse::End::Trickle;
+    response.interval = std::chrono::milliseconds(20);
+    m_backend->on("/v1/chat/completions", response);
+    const QByteArray file = R"({"backends":[{"name":"fake","type":"openai","url":")" + m_backend->baseUrl() +
+                            R"(/v1","timeouts":{"first_content_ms":300,"total_ms":5000}}]})";
+    auto config = Core::GatewayConfig::fromJson(file);
+    QVERIFY2(bool(config), config ? "" : qPrintable(config.error()));
+    QCOMPARE(config->backends.front().timeouts.firstContent, std::chrono::milliseconds(300));
+    QCOMPARE(config->backends.front().timeouts.total, std::chrono::milliseconds(5000));
+    const QByteArray written = config->toJson();
+    QVERIFY2(written.contains(R"("first_content_ms":300)") && written.contains(R"("total_ms":5000)"),
+             written.constData());
+    TestGateway gateway(*config);
+    ApiClient client(gateway.url);
+    const ApiReply reply = client.post("/v1/messages", body(true));
+    QCOMPARE(reply.status, 504);
+    QVERIFY2(reply.json()[u"error"][u"message"].toString().contains(u"first_content_ms"), reply.body.constData());
+}
+
+void TestBackendFailures::passThroughRedirect_isNotRelayed()
+{
+    FakeResponse response = FakeResponse::json({}, 308);
+    response.headers.append(qMakePair(QByteArray("Location"), QByteArray("https://api.example.com/v1/messages")));
+    m_backend->on("/v1/messages", response);
+    TestGateway gateway(TestGateway::anthropic(m_backend->baseUrl()));
+    ApiClient client(gateway.url);
+    const ApiReply reply = client.post("/v1/messages", body(false));
+    QCOMPARE(reply.status, 500);
+    QCOMPARE(reply.json()[u"error"][u"type"].toString(), u"api_error");
+    QCOMPARE(reply.header("location"), QByteArray()); // the relay's own answer, not the backend's
+    const QString message = reply.json()[u"error"][u"message"].toString();
+    QVERIFY2(message.contains(u"HTTP 308 to https://api.example.com/v1/messages"), qPrintable(message));
+    QVERIFY2(message.contains(u"should probably start with https://"), qPrintable(message));
+}
+
+void TestBackendFailures::passThroughPings_areNotContent_data()
+{
+    QTest::addColumn<QByteArray>("first");
+    QTest::addColumn<QString>("limit");
+    const QByteArray ping = "event: ping\ndata: {\"type\":\"ping\"}\n\n";
+    QTest::addRow("pings only") << ping << u"first_content_ms"_s;
+    // Content first: the stream passes the first-content limit and only the total ends it.
+    QTest::addRow("content, then pings")
+        << QByteArray("event: message_start\ndata: {\"type\":\"message_start\",\"message\":{}}\n\n") << u"total_ms"_s;
+}
+
+void TestBackendFailures::passThroughPings_areNotContent()
+{
+    QFETCH(QByteArray, first);
+    QFETCH(QString, limit);
+    FakeResponse response;
+    response.headers = {{"Content-Type", "text/event-stream"}};
+    response.chunks = {first};
+    response.end = FakeResponse::End::Trickle;
+    response.trickle = "event: ping\ndata: {\"type\":\"ping\"}\n\n: still here\n\n";
+    response.interval = std::chrono::milliseconds(20);
+    m_backend->on("/v1/messages", response);
+    Core::GatewayConfig config = TestGateway::anthropic(m_backend->baseUrl());
+    config.backends.front().timeouts.firstContent = std::chrono::milliseconds(300);
+    config.backends.front().timeouts.total = std::chrono::milliseconds(600);
+    TestGateway gateway(config);
+    ApiClient client(gateway.url);
+    const ApiReply reply = client.post("/v1/messages", body(true));
+    QVERIFY(reply.finished);
+    QVERIFY2(reply.body.contains("timeout_error"), reply.body.constData());
+    QVERIFY2(reply.body.contains(limit.toUtf8()), reply.body.constData());
+    QVERIFY(!reply.body.contains("message_stop"));
+    QTRY_COMPARE(m_backend->abortedByClient(), 1);
 }
 
 QTEST_GUILESS_MAIN(TestBackendFailures)

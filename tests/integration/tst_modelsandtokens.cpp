@@ -6,6 +6,7 @@
 #include <QtCore/QJsonArray>
 #include <QtCore/QJsonDocument>
 #include <QtCore/QJsonObject>
+#include <QtCore/QRegularExpression>
 #include <QtTest/QTest>
 
 using namespace Switchboard;
@@ -24,6 +25,9 @@ private Q_SLOTS:
 
     void models_listRoutesAndBackendModels();
     void models_pageLikeTheApi();
+    void models_failingBackendIsNamed_othersStillListed_data();
+    void models_failingBackendIsNamed_othersStillListed();
+    void models_backendsAreAskedTogether();
     void model_retrieve_data();
     void model_retrieve();
     void model_unlistedIsNotFound();
@@ -43,6 +47,19 @@ namespace {
 const QByteArray CountRequest =
     R"({"model":"models/tiny-llama-qwen2vocab.gguf","system":"Be brief.","messages":[{"role":"user","content":"Hello there"}],
         "tools":[{"name":"get_weather","input_schema":{"type":"object","properties":{"city":{"type":"string"}}}}]})";
+
+// The usual gateway (see init) with a second OpenAI backend, `name` at `baseUrl`.
+Core::GatewayConfig withSecondBackend(const QByteArray &firstUrl, const QByteArray &name, const QByteArray &baseUrl)
+{
+    Core::GatewayConfig config = TestGateway::openAi(firstUrl);
+    Core::BackendConfig second = config.backends.front();
+    second.name = name;
+    second.url = QUrl(QString::fromUtf8(baseUrl + "/v1"));
+    config.backends.push_back(second);
+    config.routes = {Core::RouteConfig{"llama-3.3-70b", "fake", "models/tiny-llama-qwen2vocab.gguf"},
+                     Core::RouteConfig{"claude-sonnet", "fake", {}}, Core::RouteConfig{"*", "fake", {}}};
+    return config;
+}
 
 } // namespace
 
@@ -174,6 +191,73 @@ void TestModelsAndTokens::simulator_countsWhatItReports()
     const ApiReply message = client.post("/v1/messages", request);
     QCOMPARE(message.json()[u"usage"][u"input_tokens"].toInt(), counted);
     QVERIFY(counted > 10);
+}
+
+void TestModelsAndTokens::models_failingBackendIsNamed_othersStillListed_data()
+{
+    QTest::addColumn<int>("status");
+    QTest::addColumn<QByteArray>("contentType");
+    QTest::addColumn<QByteArray>("body");
+    QTest::addColumn<bool>("hangs");
+    QTest::addColumn<QByteArray>("reason");
+
+    QTest::addRow("an HTML page") << 200 << QByteArray("text/html")
+                                  << QByteArray("<html><body>Welcome to nginx!</body></html>") << false
+                                  << QByteArray("unreadable model list");
+    QTest::addRow("500") << 500 << QByteArray("application/json") << QByteArray(R"({"error":"boom"})") << false
+                         << QByteArray("HTTP 500");
+    // Headers, then nothing: only a deadline for the whole listing ends it.
+    QTest::addRow("hangs after its headers")
+        << 200 << QByteArray("application/json") << QByteArray() << true << QByteArray("timed out");
+}
+
+void TestModelsAndTokens::models_failingBackendIsNamed_othersStillListed()
+{
+    QFETCH(int, status);
+    QFETCH(QByteArray, contentType);
+    QFETCH(QByteArray, body);
+    QFETCH(bool, hangs);
+    QFETCH(QByteArray, reason);
+
+    FakeBackend broken;
+    QVERIFY(broken.start() != 0);
+    FakeResponse response;
+    response.status = status;
+    response.headers = {{"Content-Type", contentType}};
+    if (!body.isEmpty()) {
+        response.chunks = {body};
+    }
+    response.end = hangs ? FakeResponse::End::Hang : FakeResponse::End::Complete;
+    broken.on("/v1/models", response);
+    TestGateway gateway(withSecondBackend(m_backend->baseUrl(), "broken", broken.baseUrl()));
+    ApiClient client(gateway.url);
+
+    QTest::ignoreMessage(QtWarningMsg, QRegularExpression(u"listing the models of backend .*broken.* failed"_s));
+    const ApiReply reply = client.get("/v1/models");
+    QVERIFY(reply.finished);
+    QCOMPARE(reply.status, 200);
+    const QJsonArray data = reply.json()[u"data"].toArray();
+    QCOMPARE(data.size(), 3); // the healthy backend's model is still listed
+    QCOMPARE(data[2][u"id"].toString(), u"models/tiny-llama-qwen2vocab.gguf");
+    QCOMPARE(reply.header("x-switchboard-backends-failed"), "broken (" + reason + ')');
+    QVERIFY(!reply.header("x-switchboard-backends-failed").contains(broken.baseUrl()));
+    if (hangs) {
+        QTRY_COMPARE(broken.abortedByClient(), 1); // given up on, not left open
+    }
+}
+
+void TestModelsAndTokens::models_backendsAreAskedTogether()
+{
+    // Both backends are the same server, which answers only once both requests have arrived: asked
+    // one after the other, the first would wait out its deadline and its models would be missing.
+    m_backend->holdUntil(2);
+    TestGateway gateway(withSecondBackend(m_backend->baseUrl(), "twin", m_backend->baseUrl()));
+    ApiClient client(gateway.url);
+    const ApiReply reply = client.get("/v1/models");
+    QCOMPARE(reply.status, 200);
+    QCOMPARE(reply.header("x-switchboard-backends-failed"), QByteArray());
+    QCOMPARE(reply.json()[u"data"].toArray().size(), 3);
+    QCOMPARE(m_backend->requests().size(), 2);
 }
 
 QTEST_GUILESS_MAIN(TestModelsAndTokens)

@@ -202,6 +202,18 @@ void FakeBackend::finish(QPointer<QTcpSocket> socket, const FakeResponse &respon
         break;
     case FakeResponse::End::Hang:
         break; // the response stays open until the client gives up
+    case FakeResponse::End::Trickle: {
+        // Owned by the socket: it stops when the client closes the connection.
+        auto *timer = new QTimer(socket);
+        const QByteArray chunk = QByteArray::number(response.trickle.size(), 16) + "\r\n" + response.trickle + "\r\n";
+        connect(timer, &QTimer::timeout, socket, [socket, chunk] {
+            if (socket && socket->state() == QAbstractSocket::ConnectedState) {
+                socket->write(chunk);
+            }
+        });
+        timer->start(std::max(response.interval, std::chrono::milliseconds(10)));
+        break;
+    }
     }
 }
 

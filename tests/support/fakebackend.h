@@ -34,12 +34,16 @@ struct FakeResponse
         Complete,
         DropConnection,
         Hang,
+        Trickle, // `trickle`, as a chunk of its own every `interval`, until the client leaves
     };
     int status = 200;
     QList<QPair<QByteArray, QByteArray>> headers;
     QList<QByteArray> chunks;
     std::chrono::milliseconds interval{0};
     End end = End::Complete;
+    // For End::Trickle: an SSE comment keeps a stream alive without content; a single byte drags
+    // an unfinished event along.
+    QByteArray trickle = ": keep-alive\n\n";
     // Writes the next chunk only once the socket has room, as a server blocked in send() does, so a
     // reader that stops reading stops the response.
     bool paced = false;

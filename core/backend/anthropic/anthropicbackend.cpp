@@ -8,6 +8,7 @@
 #include "http/httpclient.h"
 #include "http/httpfetch.h"
 #include "json/jsonparser.h"
+#include "sse/sseparser.h"
 
 namespace Switchboard::Core {
 
@@ -24,7 +25,11 @@ public:
         , m_sink(&sink)
     {}
 
-    void start(HttpClient &client, HttpClientRequest request) { m_http = client.send(std::move(request), *this); }
+    void start(HttpClient &client, HttpClientRequest request)
+    {
+        m_url = request.url;
+        m_http = client.send(std::move(request), *this);
+    }
 
     void cancel() override
     {
@@ -46,6 +51,15 @@ public:
         if (!m_sink) {
             return;
         }
+        // Relayed, a redirect would show clients the backend's address and blame them for it.
+        if (head.status >= 300 && head.status <= 399) {
+            std::exchange(m_sink, nullptr)
+                ->relayFailed(UpstreamError::fromStatus(m_backendName, head.status, head.headers, {}, m_url));
+            m_http->abort();
+            return;
+        }
+        m_stream = head.status >= 200 && head.status <= 299 &&
+                   head.headers.value("content-type").toLower().startsWith("text/event-stream");
         HttpHeaders headers;
         for (const auto &field : head.headers.fields()) {
             if (!AnthropicBackend::isHopByHop(field.first)) {
@@ -57,6 +71,9 @@ public:
 
     void onResponseData(QByteArrayView data) override
     {
+        if (m_awaitingContent) {
+            noticeContent(data);
+        }
         if (m_sink) {
             m_sink->relayData(data);
         }
@@ -84,8 +101,31 @@ public:
     }
 
 private:
+    // Watches the relayed bytes until the first content, for the first-content deadline: in a
+    // stream, an event other than `ping` (comments are skipped by the parser); otherwise any byte
+    // that is not whitespace.
+    void noticeContent(QByteArrayView data)
+    {
+        bool content = false;
+        if (m_stream) {
+            m_sse.feed(data, [&content](const SseEvent &event) { content = content || event.name != "ping"; });
+            content = content || m_sse.failed();
+        } else {
+            content = !data.trimmed().isEmpty();
+        }
+        if (content && m_http) {
+            m_awaitingContent = false;
+            m_sse.reset();
+            m_http->contentArrived();
+        }
+    }
+
     QByteArray m_backendName;
     RelaySink *m_sink;
+    SseParser m_sse;
+    bool m_stream = false;
+    bool m_awaitingContent = true;
+    QUrl m_url;
     std::unique_ptr<HttpClientCall> m_http;
 };
 
@@ -134,6 +174,7 @@ HttpClientRequest AnthropicBackend::upstreamRequest(const QByteArray &method, co
     request.connectTimeout = m_options.timeouts.connect;
     request.firstByteTimeout = m_options.timeouts.firstByte;
     request.idleTimeout = m_options.timeouts.idle;
+    request.totalTimeout = m_options.timeouts.total;
     if (!request.body.isEmpty()) {
         request.headers.append("Content-Type", "application/json");
     }
@@ -171,6 +212,8 @@ std::unique_ptr<BackendCall> AnthropicBackend::startMessage(const BackendRequest
                           : Json::withStringField(request.rawBody, "model", request.upstreamModel);
     auto upstream = upstreamRequest("POST", QStringLiteral("/v1/messages"), &request, std::move(body));
     upstream.tap = request.tap;
+    // Only the relay tells content from pings (see RelayCall).
+    upstream.firstContentTimeout = m_options.timeouts.firstContent;
     auto call = std::make_unique<RelayCall>(m_options.name, target.relay());
     call->start(m_client, std::move(upstream));
     return call;
@@ -179,8 +222,9 @@ std::unique_ptr<BackendCall> AnthropicBackend::startMessage(const BackendRequest
 QCoro::Task<Result<int>> AnthropicBackend::countTokens(const BackendRequest &request)
 {
     const QByteArray body = Json::withStringField(request.rawBody, "model", request.upstreamModel);
-    auto response = co_await httpFetch(
-        m_client, upstreamRequest("POST", QStringLiteral("/v1/messages/count_tokens"), &request, body));
+    auto upstream = upstreamRequest("POST", QStringLiteral("/v1/messages/count_tokens"), &request, body);
+    const QUrl url = upstream.url;
+    auto response = co_await httpFetch(m_client, std::move(upstream));
     if (!response) {
         co_return UpstreamError::fromNetwork(m_options.name, response.error());
     }
@@ -189,7 +233,7 @@ QCoro::Task<Result<int>> AnthropicBackend::countTokens(const BackendRequest &req
     }
     if (response->head.status != 200) {
         co_return UpstreamError::fromStatus(m_options.name, response->head.status, response->head.headers,
-                                            response->body);
+                                            response->body, url);
     }
     JsonParser parser;
     int64_t tokens = 0;

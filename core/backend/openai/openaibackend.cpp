@@ -41,6 +41,7 @@ public:
     void start(HttpClient &client, HttpClientRequest request)
     {
         m_client = &client;
+        m_url = request.url;
         m_http = client.send(std::move(request), *this);
     }
 
@@ -73,6 +74,9 @@ public:
         if (head.status < 200 || head.status > 299) {
             m_mode = Mode::Error;
             m_errorHeaders = head.headers;
+            if (m_http) {
+                m_http->contentArrived(); // an error is an answer
+            }
             return;
         }
         const QByteArray contentType = head.headers.value("content-type").toLower();
@@ -83,7 +87,13 @@ public:
     {
         switch (m_mode) {
         case Mode::Stream: {
-            const bool ok = m_sse.feed(data, [this](const SseEvent &event) { m_decoder.decodeEvent(event.data); });
+            // An event with data is content; comments and empty events are keep-alives.
+            const bool ok = m_sse.feed(data, [this](const SseEvent &event) {
+                if (!event.data.isEmpty() && m_http) {
+                    m_http->contentArrived();
+                }
+                m_decoder.decodeEvent(event.data);
+            });
             if (!ok && !m_decoder.isDone()) {
                 m_sink.failed(
                     ApiError::internal("Backend '" + m_backendName + "' sent a stream event larger than 1 MiB"));
@@ -101,6 +111,10 @@ public:
                 return;
             }
             m_body.append(data.data(), data.size());
+            // Some servers keep a JSON answer's connection alive with whitespace before the body.
+            if (m_http && !data.trimmed().isEmpty()) {
+                m_http->contentArrived();
+            }
             return;
         case Mode::Error:
             if (m_body.size() + data.size() <= MaxErrorBody) {
@@ -129,7 +143,7 @@ public:
             m_decoder.decodeCompletion(m_body);
             break;
         case Mode::Error:
-            m_sink.failed(UpstreamError::fromStatus(m_backendName, m_status, m_errorHeaders, m_body));
+            m_sink.failed(UpstreamError::fromStatus(m_backendName, m_status, m_errorHeaders, m_body, m_url));
             break;
         case Mode::Pending:
             m_sink.failed(UpstreamError::truncated(m_backendName));
@@ -158,6 +172,7 @@ private:
     ChatStreamDecoder m_decoder;
     SseParser m_sse;
     QPointer<HttpClient> m_client;
+    QUrl m_url;
     std::unique_ptr<HttpClientCall> m_http;
     Mode m_mode = Mode::Pending;
     int m_status = 0;
@@ -209,6 +224,7 @@ HttpClientRequest OpenAiBackend::upstreamRequest(const QByteArray &method, const
     request.connectTimeout = m_options.timeouts.connect;
     request.firstByteTimeout = m_options.timeouts.firstByte;
     request.idleTimeout = m_options.timeouts.idle;
+    request.totalTimeout = m_options.timeouts.total;
     if (!request.body.isEmpty()) {
         request.headers.append("Content-Type", "application/json");
     }
@@ -247,6 +263,8 @@ std::unique_ptr<BackendCall> OpenAiBackend::startMessage(const BackendRequest &r
     auto upstream = upstreamRequest("POST", QStringLiteral("/chat/completions"), std::move(translated->body));
     upstream.headers.append("Accept", options.stream ? "text/event-stream" : "application/json");
     upstream.tap = request.tap;
+    // Only a generation's call tells content from keep-alives (see OpenAiCall).
+    upstream.firstContentTimeout = m_options.timeouts.firstContent;
     auto call = std::make_unique<OpenAiCall>(m_options.name, sink);
     call->start(m_client, std::move(upstream));
     return call;

@@ -45,6 +45,7 @@ public:
     // Tests point this at their own ports.
     void setCandidates(std::vector<Candidate> candidates) { m_candidates = std::move(candidates); }
     void setTimeout(std::chrono::milliseconds timeout) { m_timeout = timeout; }
+    std::chrono::milliseconds timeout() const { return m_timeout; }
 
     // Probes every candidate; finished() follows once all have answered or timed out.
     void start();

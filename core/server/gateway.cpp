@@ -109,6 +109,11 @@ int Gateway::connectionCount() const
     return m_http->connectionCount();
 }
 
+int Gateway::idleUpstreamConnectionCount() const
+{
+    return m_client->idleConnectionCount();
+}
+
 QUrl Gateway::baseUrl() const
 {
     QUrl url;

@@ -42,6 +42,9 @@ public:
     // its backend call cancelled. drained() follows once no connection is left.
     void shutdown(std::chrono::milliseconds deadline);
     int connectionCount() const;
+    // Test seam: upstream connections resting in the pool, so a test can wait for a drained
+    // connection to be back before it asks for the next one.
+    int idleUpstreamConnectionCount() const;
     QUrl baseUrl() const;
     // Records both legs of every exchange in `log` (which must outlive the gateway).
     void setTrafficLog(TrafficLog *log);

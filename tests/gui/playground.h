@@ -53,7 +53,12 @@ struct Playground
     template<typename T>
     T *find(const QString &name) const
     {
-        return window->findChild<T *>(name);
+        // Fails the test here, by name, rather than as a crash at the first use of a null.
+        T *found = window->findChild<T *>(name);
+        if (!found) {
+            qFatal("no %s named %s in the window", T::staticMetaObject.className(), qPrintable(name));
+        }
+        return found;
     }
 
     // Until the server listens and the window says so.

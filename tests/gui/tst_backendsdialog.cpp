@@ -59,9 +59,10 @@ QString prepare(Core::GatewayConfig &config)
 template<typename T>
 T *child(QWidget *parent, const QString &name)
 {
+    // Fails the test here, by name, rather than as a crash (or a pass) at the first use of a null.
     auto *found = parent->findChild<T *>(name);
     if (!found) {
-        qWarning("no %s named %s", T::staticMetaObject.className(), qPrintable(name));
+        qFatal("no %s named %s", T::staticMetaObject.className(), qPrintable(name));
     }
     return found;
 }

@@ -134,7 +134,7 @@ QString TestChatBlocks::writePng(const QString &name, QSize size)
     painter.end();
     const QString path = m_dir->filePath(name);
     if (!image.save(path, "PNG")) {
-        qWarning("cannot write %s", qPrintable(path));
+        QTest::qFail(qPrintable(u"cannot write "_s + path), __FILE__, __LINE__);
     }
     return path;
 }

@@ -270,14 +270,28 @@ void TestMainWindow::inspector_detachesAndComesBack()
     QTRY_VERIFY(inspector->isVisible());
 }
 
-// Answers the modal dialog that `action` opens, from inside its own event loop.
+// Answers the modal dialog that the next action opens, from inside its own event loop. Whatever
+// fails (no such dialog, or a check in `answer`), the dialog is closed, so the test fails at once
+// instead of waiting in exec() for the suite's timeout.
 template<typename Dialog, typename Answer>
 void whenModal(Answer answer)
 {
     QTimer::singleShot(0, [answer] {
-        auto *dialog = qobject_cast<Dialog *>(QApplication::activeModalWidget());
-        QVERIFY(dialog);
+        QWidget *modal = QApplication::activeModalWidget();
+        auto *dialog = qobject_cast<Dialog *>(modal);
+        if (!dialog) {
+            QTest::qFail(modal ? "the modal dialog is not the one expected" : "no modal dialog opened", __FILE__,
+                         __LINE__);
+            if (modal) {
+                modal->close();
+            }
+            return;
+        }
         answer(dialog);
+        if (dialog->isVisible()) {
+            QTest::qFail("the answer left the dialog open", __FILE__, __LINE__);
+            dialog->reject();
+        }
     });
 }
 
@@ -374,7 +388,12 @@ void TestMainWindow::serverDialog_saysWhenThePortIsTaken()
     QTest::mouseClick(dialog.findChild<QPushButton *>(u"serverApply"_s), Qt::LeftButton);
     QTRY_COMPARE(state->text(), u"Running"_s);
     QVERIFY(dialog.findChild<QLineEdit *>(u"serverBaseUrl"_s)->text().startsWith(u"http://127.0.0.1:"_s));
-    QTRY_VERIFY(dialog.findChild<QLabel *>(u"serverRequests"_s)->text().toInt() >= 0);
+    // A request through the new port shows in the dialog's count.
+    const qint64 before = playground.server.requestsServed();
+    QCOMPARE(ApiClient(playground.server.baseUrl()).get("/v1/models").status, 200);
+    QTRY_VERIFY(playground.server.requestsServed() > before);
+    QTRY_COMPARE(dialog.findChild<QLabel *>(u"serverRequests"_s)->text(),
+                 QString::number(playground.server.requestsServed()));
 }
 
 void TestMainWindow::layout_isRemembered()

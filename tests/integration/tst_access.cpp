@@ -11,6 +11,11 @@
 #include <QtCore/QTemporaryDir>
 #include <QtTest/QTest>
 
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <csignal>
+
 using namespace Switchboard;
 using namespace Switchboard::Test;
 using namespace Qt::StringLiterals;
@@ -37,8 +42,10 @@ private Q_SLOTS:
     void requiredKey_isCheckedOnEveryRoute_data();
     void requiredKey_isCheckedOnEveryRoute();
     void refusal_doesNotWaitForTheBody();
-    void keys_compareInConstantTime_data();
-    void keys_compareInConstantTime();
+    void keys_compareByContentAndLength_data();
+    void keys_compareByContentAndLength();
+    void keys_compareReadsPastTheFirstDifference_data();
+    void keys_compareReadsPastTheFirstDifference();
     void keyStore_createsAPrivateKeyOnce();
 
 private:
@@ -54,6 +61,67 @@ using Headers = QList<QPair<QByteArray, QByteArray>>;
 namespace {
 
 const QByteArray Body = R"({"model":"m","max_tokens":8,"messages":[{"role":"user","content":"hi"}]})";
+
+// Two secrets of two pages each whose second pages are unreadable until first read: a read there
+// faults, the handler counts it and opens the page, and the read is retried. A comparison that
+// stops at the first difference (in the first page) never touches them. Timing would be a race;
+// this is the structure that makes the time independent of where the difference is.
+class GuardedSecrets
+{
+public:
+    GuardedSecrets()
+    {
+        s_self = this;
+        for (char *&secret : m_secrets) {
+            secret = static_cast<char *>(
+                mmap(nullptr, 2 * pageSize(), PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0));
+            std::fill(secret, secret + 2 * pageSize(), 'k');
+        }
+        struct sigaction action = {};
+        action.sa_sigaction = &GuardedSecrets::onFault;
+        action.sa_flags = SA_SIGINFO;
+        sigaction(SIGSEGV, &action, &m_previous);
+    }
+    ~GuardedSecrets()
+    {
+        sigaction(SIGSEGV, &m_previous, nullptr);
+        for (char *secret : m_secrets) {
+            munmap(secret, 2 * pageSize());
+        }
+        s_self = nullptr;
+    }
+    static size_t pageSize() { return size_t(sysconf(_SC_PAGESIZE)); }
+    QByteArrayView view(int which) const { return {m_secrets[which], qsizetype(2 * pageSize())}; }
+    char *data(int which) { return m_secrets[which]; }
+    void guardSecondPages()
+    {
+        m_faults = 0;
+        for (char *secret : m_secrets) {
+            mprotect(secret + pageSize(), pageSize(), PROT_NONE);
+        }
+    }
+    int secondPagesRead() const { return m_faults; }
+
+private:
+    static void onFault(int, siginfo_t *info, void *)
+    {
+        const auto *address = static_cast<const char *>(info->si_addr);
+        for (char *secret : s_self->m_secrets) {
+            char *guarded = secret + pageSize();
+            if (address >= guarded && address < guarded + pageSize()) {
+                mprotect(guarded, pageSize(), PROT_READ | PROT_WRITE);
+                s_self->m_faults = s_self->m_faults + 1;
+                return;
+            }
+        }
+        sigaction(SIGSEGV, &s_self->m_previous, nullptr); // a real crash: let it crash
+    }
+
+    static inline GuardedSecrets *s_self = nullptr;
+    char *m_secrets[2] = {};
+    struct sigaction m_previous = {};
+    volatile sig_atomic_t m_faults = 0;
+};
 
 } // namespace
 
@@ -287,7 +355,7 @@ void TestAccess::refusal_doesNotWaitForTheBody()
     QVERIFY(client.received().startsWith("HTTP/1.1 403"));
 }
 
-void TestAccess::keys_compareInConstantTime_data()
+void TestAccess::keys_compareByContentAndLength_data()
 {
     QTest::addColumn<QByteArray>("a");
     QTest::addColumn<QByteArray>("b");
@@ -299,12 +367,36 @@ void TestAccess::keys_compareInConstantTime_data()
     QTest::addRow("empty") << QByteArray() << QByteArray("x") << false;
 }
 
-void TestAccess::keys_compareInConstantTime()
+void TestAccess::keys_compareByContentAndLength()
 {
     QFETCH(QByteArray, a);
     QFETCH(QByteArray, b);
     QFETCH(bool, equal);
     QCOMPARE(Core::constantTimeEquals(a, b), equal);
+}
+
+void TestAccess::keys_compareReadsPastTheFirstDifference_data()
+{
+    QTest::addColumn<int>("firstDifference"); // in the first page
+    QTest::addColumn<bool>("equal");
+    QTest::addRow("first byte") << 0 << false;
+    QTest::addRow("middle of the page") << int(GuardedSecrets::pageSize() / 2) << false;
+    QTest::addRow("last byte of the page") << int(GuardedSecrets::pageSize() - 1) << false;
+    QTest::addRow("none") << -1 << true;
+}
+
+void TestAccess::keys_compareReadsPastTheFirstDifference()
+{
+    QFETCH(int, firstDifference);
+    QFETCH(bool, equal);
+    GuardedSecrets secrets;
+    if (firstDifference >= 0) {
+        secrets.data(1)[firstDifference] = 'x';
+    }
+    secrets.guardSecondPages();
+    const bool result = Core::constantTimeEquals(secrets.view(0), secrets.view(1));
+    QCOMPARE(result, equal);
+    QCOMPARE(secrets.secondPagesRead(), 2); // both secrets read to the end, wherever they differed
 }
 
 void TestAccess::keyStore_createsAPrivateKeyOnce()

@@ -164,7 +164,9 @@ void TestBackendFailures::unreachableBackend_isApiError()
     Core::GatewayConfig config = TestGateway::openAi("http://127.0.0.1:" + QByteArray::number(port));
     config.backends[0].policy.retries = 0;
     config.backends[0].policy.breakerFailures = 2;
-    config.backends[0].policy.breakerOpen = std::chrono::milliseconds(400);
+    // Long enough that the "529 at once" checks below are not a race with a loaded machine, short
+    // enough that the probe after it costs the suite little.
+    config.backends[0].policy.breakerOpen = std::chrono::milliseconds(1000); // retry-after: 1
     TestGateway gateway(config);
     ApiClient client(gateway.url);
 
@@ -186,7 +188,7 @@ void TestBackendFailures::unreachableBackend_isApiError()
 
     // Once it has been open long enough, one request probes again: refused, so it opens again.
     int status = 529;
-    QVERIFY(QTest::qWaitFor([&] { return (status = client.post("/v1/messages", body(false)).status) != 529; }, 3000));
+    QVERIFY(QTest::qWaitFor([&] { return (status = client.post("/v1/messages", body(false)).status) != 529; }, 20'000));
     QCOMPARE(status, 500);
     QCOMPARE(client.post("/v1/messages", body(false)).status, 529);
 }

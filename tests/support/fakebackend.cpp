@@ -92,6 +92,10 @@ bool FakeBackend::handleRequest(const QHttpServerRequest &request, QTcpSocket *s
     captured.headers = request.headers();
     captured.body = request.body();
     m_requests.append(captured);
+    if (!socket->property("sb_counted").toBool()) {
+        socket->setProperty("sb_counted", true);
+        ++m_connections;
+    }
     Q_EMIT requestArrived();
 
     FakeResponse response = FakeResponse::json(R"({"error":{"message":"no script for this path"}})", 404);

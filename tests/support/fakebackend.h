@@ -81,6 +81,8 @@ public:
     // Connections the client (Switchboard) closed while a response was still being written.
     int abortedByClient() const { return m_abortedByClient; }
     int openResponses() const { return m_open; }
+    // Connections that carried at least one request: fewer than requests() means reuse.
+    int connectionsUsed() const { return m_connections; }
     // Paced responses waiting for their reader to take bytes.
     int blockedResponses() const { return m_blocked; }
 
@@ -112,6 +114,7 @@ private:
     int m_abortedByClient = 0;
     int m_open = 0;
     int m_blocked = 0;
+    int m_connections = 0;
 };
 
 } // namespace Switchboard::Test

@@ -19,9 +19,19 @@ RawClient::RawClient(quint16 port, const QHostAddress &source)
             m_received += m_socket.readAll();
         }
     });
+    // Fails the test here rather than later as a confusing empty answer. Connected once is enough:
+    // a server may close at once (a refusal is an answer too).
+    bool connected = false;
+    const auto onConnected =
+        QObject::connect(&m_socket, &QTcpSocket::connected, &m_socket, [&connected] { connected = true; });
     m_socket.connectToHost(QHostAddress(QHostAddress::LocalHost), port);
-    [[maybe_unused]] const bool connected =
-        QTest::qWaitFor([this] { return m_socket.state() == QAbstractSocket::ConnectedState; }, 5000);
+    const bool settled =
+        QTest::qWaitFor([&] { return connected || m_socket.state() == QAbstractSocket::UnconnectedState; }, 10'000);
+    QObject::disconnect(onConnected);
+    if (!settled || !connected) {
+        QTest::qFail(qPrintable(QStringLiteral("cannot connect to port %1: %2").arg(port).arg(m_socket.errorString())),
+                     __FILE__, __LINE__);
+    }
 }
 
 void RawClient::send(const QByteArray &bytes)

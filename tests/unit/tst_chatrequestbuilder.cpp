@@ -39,7 +39,7 @@ QJsonObject translate(const QByteArray &anthropic, ChatRequestOptions options = 
 {
     const auto decoded = RequestDecoder::decode(anthropic, RequestDecoder::Endpoint::Messages);
     if (!decoded) {
-        qWarning("decode failed: %s", decoded.error().message.constData());
+        QTest::qFail(QByteArray("decode failed: " + decoded.error().message).constData(), __FILE__, __LINE__);
         return {};
     }
     if (options.upstreamModel.isEmpty()) {
@@ -47,13 +47,13 @@ QJsonObject translate(const QByteArray &anthropic, ChatRequestOptions options = 
     }
     const auto translated = buildChatRequest(*decoded, options);
     if (!translated) {
-        qWarning("translate failed: %s", translated.error().message.constData());
+        QTest::qFail(QByteArray("translate failed: " + translated.error().message).constData(), __FILE__, __LINE__);
         return {};
     }
     QJsonParseError error;
     const auto document = QJsonDocument::fromJson(translated->body, &error);
     if (error.error != QJsonParseError::NoError) {
-        qWarning("invalid JSON produced: %s", translated->body.constData());
+        QTest::qFail(QByteArray("invalid JSON produced: " + translated->body).constData(), __FILE__, __LINE__);
     }
     return document.object();
 }

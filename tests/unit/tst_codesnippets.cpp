@@ -86,7 +86,8 @@ QJsonObject parsed(const QByteArray &json)
     QJsonParseError error;
     const QJsonDocument document = QJsonDocument::fromJson(json, &error);
     if (error.error != QJsonParseError::NoError || !document.isObject()) {
-        qWarning("not a JSON object (%s): %s", qPrintable(error.errorString()), json.constData());
+        QTest::qFail(qPrintable(u"not a JSON object (%1): %2"_s.arg(error.errorString(), QString::fromUtf8(json))),
+                     __FILE__, __LINE__);
     }
     return document.object();
 }

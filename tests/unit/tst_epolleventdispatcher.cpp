@@ -9,10 +9,31 @@
 #include <QtNetwork/QTcpSocket>
 #include <QtTest/QTest>
 
+#include <poll.h>
+
+#include <chrono>
 #include <memory>
 #include <vector>
 
 using namespace Switchboard::Core;
+
+namespace {
+
+// `value` as seen from a timer started now that fires `after` from now. Due timers go out in
+// deadline order, so anything due before that timer has gone out by then: an order, not a race.
+// -1 if it never fired.
+int valueOnceDueTimersRan(std::chrono::milliseconds after, const int &value)
+{
+    int seen = -1;
+    QTimer probe;
+    probe.setSingleShot(true);
+    probe.setTimerType(Qt::PreciseTimer);
+    QObject::connect(&probe, &QTimer::timeout, [&] { seen = value; });
+    probe.start(after);
+    return QTest::qWaitFor([&] { return seen != -1; }, 10'000) ? seen : -1;
+}
+
+} // namespace
 
 // The gateway's event dispatcher: what Qt code relies on from one (timers, posted events, socket
 // notifiers), on this test's main thread.
@@ -63,9 +84,12 @@ void TestEpollEventDispatcher::timers_repeatUntilStopped()
     clock.start();
     timer.start(10);
     QTRY_VERIFY(!timer.isActive());
-    QTest::qWait(50);
-    QCOMPARE(fired, 5);
+    // Five intervals at least: a lower bound only, which a loaded machine cannot break.
     QVERIFY(clock.elapsed() >= 45);
+    QCOMPARE(fired, 5);
+    // A stopped timer's next deadline would come before this one's, and due timers go out in
+    // deadline order, so once it has fired a sixth shot would have too.
+    QCOMPARE(valueOnceDueTimersRan(std::chrono::milliseconds(20), fired), 5);
 }
 
 void TestEpollEventDispatcher::timers_restartedOftenFireOnceAtTheEnd()
@@ -74,15 +98,22 @@ void TestEpollEventDispatcher::timers_restartedOftenFireOnceAtTheEnd()
     QTimer timer;
     timer.setSingleShot(true);
     int fired = 0;
-    connect(&timer, &QTimer::timeout, this, [&] { ++fired; });
+    qint64 firedAfter = -1;
+    QElapsedTimer sinceLastStart;
+    connect(&timer, &QTimer::timeout, this, [&] {
+        ++fired;
+        firedAfter = sinceLastStart.elapsed();
+    });
     for (int i = 0; i < 100'000; ++i) {
+        sinceLastStart.start();
         timer.start(30);
     }
-    QTest::qWait(10);
-    QCOMPARE(fired, 0);
     QTRY_COMPARE(fired, 1);
-    QTest::qWait(60);
-    QCOMPARE(fired, 1);
+    // A stale entry would fire earlier than 30 ms after the last start (timers here are precise,
+    // so never early): a lower bound, not a race.
+    QVERIFY2(firedAfter >= 30, QByteArray::number(firedAfter).constData());
+    // Every stale entry is due by now and would go out before a timer started after the shot.
+    QCOMPARE(valueOnceDueTimersRan(std::chrono::milliseconds(0), fired), 1);
 }
 
 void TestEpollEventDispatcher::timers_reportRemainingTime()
@@ -210,7 +241,7 @@ void TestEpollEventDispatcher::sockets_manyConnectionsAtOnce()
 
 void TestEpollEventDispatcher::sockets_deletedFromAnotherSocketsHandler()
 {
-    // Two sockets readable in the same turn; the first one's handler deletes the second.
+    // Two sockets readable in the same turn; whichever one's handler runs first deletes the other.
     QTcpServer server;
     QVERIFY(server.listen(QHostAddress::LocalHost));
     QList<QTcpSocket *> accepted;
@@ -219,29 +250,37 @@ void TestEpollEventDispatcher::sockets_deletedFromAnotherSocketsHandler()
             accepted.append(socket);
         }
     });
-    QTcpSocket first;
-    auto second = std::make_unique<QTcpSocket>();
-    first.connectToHost(QHostAddress::LocalHost, server.serverPort());
-    second->connectToHost(QHostAddress::LocalHost, server.serverPort());
-    QTRY_COMPARE(first.state(), QAbstractSocket::ConnectedState);
-    QTRY_COMPARE(second->state(), QAbstractSocket::ConnectedState);
+    std::unique_ptr<QTcpSocket> sockets[2] = {std::make_unique<QTcpSocket>(), std::make_unique<QTcpSocket>()};
+    for (auto &socket : sockets) {
+        socket->connectToHost(QHostAddress::LocalHost, server.serverPort());
+    }
+    QTRY_COMPARE(sockets[0]->state(), QAbstractSocket::ConnectedState);
+    QTRY_COMPARE(sockets[1]->state(), QAbstractSocket::ConnectedState);
     QTRY_COMPARE(accepted.size(), 2);
-    int firstReads = 0;
-    int secondReads = 0;
-    connect(&first, &QTcpSocket::readyRead, this, [&] {
-        ++firstReads;
-        first.readAll();
-        second.reset();
-    });
-    connect(second.get(), &QTcpSocket::readyRead, this, [&] { ++secondReads; });
+    int reads = 0;
+    for (int i = 0; i < 2; ++i) {
+        connect(sockets[i].get(), &QTcpSocket::readyRead, this, [&, i] {
+            ++reads;
+            sockets[i]->readAll();
+            sockets[1 - i].reset();
+        });
+    }
     for (QTcpSocket *peer : accepted) {
         peer->write("x");
         peer->flush();
     }
-    QTRY_COMPARE(firstReads, 1);
-    QVERIFY(!second);
-    QTest::qWait(20);
-    QVERIFY(secondReads <= 1);
+    // Both descriptors readable before the loop looks, so one epoll_wait reports both.
+    pollfd descriptors[2] = {{int(sockets[0]->socketDescriptor()), POLLIN, 0},
+                             {int(sockets[1]->socketDescriptor()), POLLIN, 0}};
+    for (int waited = 0; waited < 100 && !(descriptors[0].revents & POLLIN && descriptors[1].revents & POLLIN);
+         ++waited) {
+        ::poll(descriptors, 2, 100);
+    }
+    QVERIFY(descriptors[0].revents & POLLIN && descriptors[1].revents & POLLIN);
+    QCoreApplication::processEvents();
+    // Exactly one handler ran; the other socket's notifier, deleted in that same batch, was skipped.
+    QCOMPARE(reads, 1);
+    QCOMPARE(int(bool(sockets[0])) + int(bool(sockets[1])), 1);
 }
 
 int main(int argc, char **argv)

@@ -42,7 +42,7 @@ QString writeSync(SecretStore &store, const QString &name, const QByteArray &sec
 {
     std::optional<QString> result;
     store.write(name, secret, [&](const QString &error) { result = error; });
-    if (!QTest::qWaitFor([&] { return result.has_value(); }, 2000)) {
+    if (!QTest::qWaitFor([&] { return result.has_value(); }, 10'000)) {
         return u"timed out"_s;
     }
     return *result;
@@ -52,7 +52,7 @@ SecretStore::ReadResult readSync(SecretStore &store, const QString &name)
 {
     std::optional<SecretStore::ReadResult> result;
     store.read(name, [&](SecretStore::ReadResult read) { result = std::move(read); });
-    if (!QTest::qWaitFor([&] { return result.has_value(); }, 2000)) {
+    if (!QTest::qWaitFor([&] { return result.has_value(); }, 10'000)) {
         return {{}, u"timed out"_s};
     }
     return *result;

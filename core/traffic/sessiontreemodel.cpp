@@ -17,7 +17,9 @@ constexpr qsizetype SessionLabelChars = 48;
 // Sessions and branches have no exchange of their own; their turns do.
 bool isMessagesTurn(const ExchangeSummary &summary)
 {
-    QByteArray path = summary.path.left(summary.path.indexOf('?'));
+    // Without a query the whole path (left() of -1 would be empty).
+    const qsizetype query = summary.path.indexOf('?');
+    QByteArray path = query < 0 ? summary.path : summary.path.left(query);
     while (path.endsWith('/')) {
         path.chop(1);
     }

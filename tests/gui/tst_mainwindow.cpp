@@ -15,6 +15,7 @@
 #include "server/servercontroller.h"
 #include "serverdialog.h"
 #include "testgateway.h"
+#include "traffic/sessiontreemodel.h"
 #include "traffic/trafficlog.h"
 
 #include <QtCore/QJsonArray>
@@ -43,6 +44,7 @@
 #include <QtWidgets/QSplitter>
 #include <QtWidgets/QTableView>
 #include <QtWidgets/QToolButton>
+#include <QtWidgets/QTreeView>
 #include <QtWidgets/QTreeWidget>
 
 using namespace Switchboard;
@@ -64,6 +66,7 @@ private Q_SLOTS:
     void stop_keepsThePartialReplyMarked();
     void edit_resendsFromThere();
     void inspector_showsBothLegsAndTheTimeline();
+    void inspector_groupsTheConversationIntoASession();
     void conversations_surviveARestart();
     void shortcuts_newConversationAndFocus();
     void backendDown_showsInTheToolbar();
@@ -141,6 +144,30 @@ void TestMainWindow::parameters_reachTheRequest()
     QCOMPARE(sent[u"stop_sequences"_s].toArray().first().toString(), u"\n\nUser:"_s);
     QVERIFY(!sent.contains(u"top_p"_s));
     QVERIFY(!sent.contains(u"stream"_s));
+}
+
+void TestMainWindow::inspector_groupsTheConversationIntoASession()
+{
+    // The playground's own turns, through the real server to an OpenAI-compatible backend, show as
+    // one session of two turns, the second extending the first.
+    FakeBackend backend;
+    QVERIFY(backend.start() != 0);
+    backend.on("/v1/chat/completions",
+               FakeResponse::eventStream(FakeBackend::fixture(u"llama-cpp/07_chat_stream_usage.sse"_s)));
+    Playground playground(m_dir->path(), TestGateway::openAi(backend.baseUrl()));
+    playground.waitListening();
+    playground.send(u"First question"_s);
+    QTRY_VERIFY(!playground.session->isBusy() && playground.session->messages()->rowCount() == 2);
+    playground.send(u"Second question"_s);
+    QTRY_VERIFY(!playground.session->isBusy() && playground.session->messages()->rowCount() == 4);
+    auto *tree = playground.find<QTreeView>(u"sessionsTree"_s);
+    QAbstractItemModel *model = tree->model();
+    QTRY_COMPARE(model->rowCount(), 1);
+    const QModelIndex session = model->index(0, 0);
+    QTRY_COMPARE(model->rowCount(session), 1); // one branch: one system prompt
+    const QModelIndex branch = model->index(0, 0, session);
+    QTRY_COMPARE(model->rowCount(branch), 2);
+    QTRY_COMPARE(model->index(1, Core::SessionTreeModel::PrefixColumn, branch).data().toString(), u"ok"_s);
 }
 
 void TestMainWindow::stop_keepsThePartialReplyMarked()

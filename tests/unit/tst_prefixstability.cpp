@@ -5,12 +5,12 @@
 // the tools. A local engine then evaluates only what is new.
 #include "api/requestdecoder.h"
 #include "backend/openai/chatrequestbuilder.h"
+#include "json/jsonparser.h"
 #include "json/jsonwriter.h"
 
 #include <QtCore/QFile>
 #include <QtCore/QJsonDocument>
 #include <QtCore/QJsonObject>
-#include <QtCore/QMap>
 #include <QtCore/QRandomGenerator>
 #include <QtTest/QTest>
 
@@ -20,80 +20,18 @@ using namespace Switchboard::Core;
 
 namespace {
 
-// ---- Reading raw JSON spans, so the comparison is of bytes as written, not of re-parsed values.
-
-qsizetype skipString(QByteArrayView json, qsizetype at)
-{
-    for (++at; at < json.size(); ++at) {
-        if (json[at] == '\\') {
-            ++at;
-        } else if (json[at] == '"') {
-            return at + 1;
-        }
-    }
-    return -1;
-}
-
-// The end of the value that starts at `at` (compact JSON, as JsonWriter writes it).
-qsizetype skipValue(QByteArrayView json, qsizetype at)
-{
-    if (at >= json.size()) {
-        return -1;
-    }
-    if (json[at] == '"') {
-        return skipString(json, at);
-    }
-    if (json[at] != '{' && json[at] != '[') {
-        while (at < json.size() && json[at] != ',' && json[at] != '}' && json[at] != ']') {
-            ++at;
-        }
-        return at;
-    }
-    int depth = 0;
-    while (at < json.size()) {
-        const char c = json[at];
-        if (c == '"') {
-            at = skipString(json, at);
-            if (at < 0) {
-                return -1;
-            }
-            continue;
-        }
-        if (c == '{' || c == '[') {
-            ++depth;
-        } else if ((c == '}' || c == ']') && --depth == 0) {
-            return at + 1;
-        }
-        ++at;
-    }
-    return -1;
-}
-
-// The top-level fields of a compact JSON object, each as its raw value text.
-QMap<QByteArray, QByteArray> rawFields(QByteArrayView json)
-{
-    QMap<QByteArray, QByteArray> fields;
-    qsizetype at = 1;
-    while (at < json.size() && json[at] == '"') {
-        const qsizetype keyEnd = skipString(json, at);
-        const QByteArray key = json.sliced(at + 1, keyEnd - at - 2).toByteArray();
-        const qsizetype valueEnd = skipValue(json, keyEnd + 1);
-        fields.insert(key, json.sliced(keyEnd + 1, valueEnd - keyEnd - 1).toByteArray());
-        at = valueEnd + 1; // past ',' or '}'
-    }
-    return fields;
-}
-
-QList<QByteArray> rawElements(QByteArrayView array)
+// The elements of the array at `pointer`, each as the bytes written (Json::rawAt), so the
+// comparison is of bytes, not of re-parsed values.
+QList<QByteArray> rawElements(QByteArrayView json, const QByteArray &pointer)
 {
     QList<QByteArray> elements;
-    qsizetype at = 1;
-    while (at < array.size() && array[at] != ']') {
-        const qsizetype end = skipValue(array, at);
-        elements.append(array.sliced(at, end - at).toByteArray());
-        at = end + 1;
+    for (int i = 0;; ++i) {
+        QByteArray element = Json::rawAt(json, QByteArray(pointer + '/' + QByteArray::number(i)).toStdString());
+        if (element.isEmpty()) {
+            return elements;
+        }
+        elements.append(std::move(element));
     }
-    return elements;
 }
 
 // ---- A Claude-Code-shaped session: what each message is, written anew (in an equivalent form
@@ -412,8 +350,7 @@ Upstream upstreamOf(const QByteArray &client, SystemMessageRole role)
     if (!translated) {
         return {{}, {}, "translate: " + translated.error().message};
     }
-    const auto fields = rawFields(translated->body);
-    return {fields.value("tools"), rawElements(fields.value("messages")), {}};
+    return {Json::rawAt(translated->body, "/tools"), rawElements(translated->body, "/messages"), {}};
 }
 
 // Why `next` does not extend `previous`, or nothing when it does.
@@ -521,8 +458,8 @@ void TestPrefixStability::mergingTurns_isWhatBreaksIt()
         options.mergeConsecutiveTurns = merge;
         const auto a = buildChatRequest(*RequestDecoder::decode(first, RequestDecoder::Endpoint::Messages), options);
         const auto b = buildChatRequest(*RequestDecoder::decode(second, RequestDecoder::Endpoint::Messages), options);
-        const QByteArray broken = prefixBreak({{}, rawElements(rawFields(a->body).value("messages")), {}},
-                                              {{}, rawElements(rawFields(b->body).value("messages")), {}});
+        const QByteArray broken =
+            prefixBreak({{}, rawElements(a->body, "/messages"), {}}, {{}, rawElements(b->body, "/messages"), {}});
         QCOMPARE(broken.isEmpty(), !merge);
     }
 }
